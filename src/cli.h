@@ -1,0 +1,31 @@
+/*
+ * cli: the subcommands of the agentdiff program.
+ *
+ * Each takes the arguments after its own name (argv[0] is the subcommand)
+ * and returns the process exit status.  They print results on stdout and
+ * messages on stderr, through the shared helpers below, which sanitize any
+ * text that came from a file.
+ */
+#ifndef AD_CLI_H
+#define AD_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "util.h"
+
+int ad_cli_show(int argc, char **argv);
+int ad_cli_ls(int argc, char **argv);
+int ad_cli_check(int argc, char **argv);
+
+/* "agentdiff: " + message on stderr, with a newline. */
+void ad_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints an ad_error as "agentdiff: path:line:col: message". */
+void ad_cli_error(const ad_error *err);
+/* Writes text from a file to fp with controls made visible. */
+void ad_cli_put_sanitized(FILE *fp, const char *s, size_t len);
+/* Writes a whole buffer to stdout; returns 0 or -1 on a write error. */
+int ad_cli_write_stdout(const ad_buf *buf);
+
+#endif

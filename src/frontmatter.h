@@ -1,0 +1,102 @@
+/*
+ * frontmatter: the YAML block at the top of an agent definition.
+ *
+ * The block is a line holding only "---" (optionally after a UTF-8 BOM, and
+ * with trailing spaces or tabs), YAML lines, and a closing line holding only
+ * "---" (or "..."). ad_fm_parse() finds it, parses it with libyaml's event
+ * parser (aliases are never expanded, so alias bombs cost nothing), and
+ * records every top-level field with its exact place in the file.
+ *
+ * Found below line 1 (text pasted above it from a web page), the block is
+ * still parsed, and `misplaced` says so; it is looked for only in the first
+ * lines of the file, before any heading, and only when it holds a `name:` or
+ * `description:` key, so a thematic break in the body is never taken for one.
+ *
+ * Malformed YAML is not fatal: `error` holds libyaml's problem with its
+ * 1-based line and column in the file, and the fields come from a lenient
+ * line-based reading (`key: value` at column 1, indented lines continuing it)
+ * so that the rest of agentdiff still sees them; `lenient` says so.
+ *
+ * Everything is allocated in the arena passed to ad_fm_parse() and lives
+ * as long as it (in practice, as long as the ad_doc that owns the arena).
+ */
+#ifndef AD_FRONTMATTER_H
+#define AD_FRONTMATTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "lines.h"
+#include "util.h"
+
+typedef enum {
+	AD_FM_NULL,       /* "key:" with no value */
+	AD_FM_SCALAR,     /* plain or quoted scalar */
+	AD_FM_LITERAL,    /* "|" block scalar */
+	AD_FM_FOLDED,     /* ">" block scalar */
+	AD_FM_BLOCK_LIST, /* "- item" lines */
+	AD_FM_FLOW_LIST,  /* "[a, b]" */
+	AD_FM_MAP,        /* nested mapping, block or flow */
+	AD_FM_OTHER       /* anything else (a list of maps, ...); raw text only */
+} ad_fm_kind;
+
+typedef struct {
+	const char *key;   /* decoded key, NUL-terminated */
+	ad_fm_kind kind;
+	/* Decoded text for scalars (AD_FM_NULL: ""); for lists, maps and
+	 * others the raw source text of the value.  Never NULL. */
+	const char *value;
+	/* List items, decoded, for AD_FM_BLOCK_LIST and AD_FM_FLOW_LIST (a
+	 * non-scalar item holds its raw text); NULL and 0 otherwise. */
+	const char *const *items;
+	size_t nitems;
+	int line, column;  /* 1-based place of the key in the file */
+	/* From the start of the key's line to the start of the next field's
+	 * line, or to the closing fence: the fields tile
+	 * [yaml_start, yaml_end) from the first field on (comments and blank
+	 * lines go with the field above them). */
+	size_t start, end;
+	size_t value_start, value_end; /* raw bytes of the value */
+} ad_fm_field;
+
+typedef struct {
+	/* The whole block: opening fence (after any BOM) through the closing
+	 * fence's line ending. */
+	size_t start, end;
+	size_t yaml_start, yaml_end; /* the lines between the fences */
+	int line, end_line;          /* 1-based lines of the two fences */
+	bool misplaced;              /* not on line 1 */
+	bool lenient;                /* fields read line by line after a YAML error */
+	bool not_mapping;            /* the YAML parsed but is not a mapping */
+	const ad_fm_field *fields;
+	size_t nfields;
+	const char *error;           /* NULL when the YAML parsed */
+	int error_line, error_column; /* 1-based, in the file */
+} ad_frontmatter;
+
+/*
+ * Finds and parses the frontmatter of data (len bytes, any content; lines is
+ * its line table).  Returns NULL when there is none.  Problems become
+ * diagnostics in diags: "yaml-error", "frontmatter-misplaced",
+ * "frontmatter-unterminated" (an opening fence on line 1 with no closing
+ * one: then there is no frontmatter and the text is body).
+ */
+const ad_frontmatter *ad_fm_parse(ad_arena *arena, ad_diags *diags,
+				  const char *data, size_t len,
+				  const ad_lines *lines);
+
+/* The first field named key, or NULL. */
+const ad_fm_field *ad_fm_get(const ad_frontmatter *fm, const char *key);
+
+/*
+ * The names in a list-like field however it is spelled: a block list, a
+ * flow list, or a scalar of names separated by commas (or spaces when there
+ * is no comma).  Names are trimmed; empty ones are dropped.  *out is an
+ * array of count strings allocated in arena.  Returns the count.
+ */
+size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *field);
+
+const char *ad_fm_kind_name(ad_fm_kind kind); /* "scalar", "block-list", ... */
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * agentdiff: browse, compare and merge variants of AI agent definitions.
+ *
+ * main() only dispatches: each subcommand lives in its own cli_*.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cli.h"
+#include "term.h"
+
+typedef struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{ .name = "show", .run = ad_cli_show, .summary = "print the outline of one agent file" },
+	{ .name = "ls", .run = ad_cli_ls, .summary = "list the agents and variants found in folders" },
+	{ .name = "check", .run = ad_cli_check, .summary = "lint agent files for loading problems" },
+};
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp,
+		"usage: agentdiff [PATH...]\n"
+		"       agentdiff <command> [options] [args]\n"
+		"       agentdiff --help | --version\n"
+		"\n"
+		"With no command, agentdiff lists the agents found under PATH (default: the\n"
+		"current folder) with each variant's outline.\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\nRun 'agentdiff <command> --help' for a command's options; "
+		    "'man agentdiff' for everything.\n");
+}
+
+void ad_cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agentdiff: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ad_cli_error(const ad_error *err)
+{
+	char msg[1024];
+	ad_buf clean = AD_BUF_INIT;
+
+	ad_error_format(err, msg, sizeof(msg));
+	ad_term_sanitize(&clean, msg, strlen(msg), false);
+	ad_cli_errorf("%s", ad_buf_cstr(&clean));
+	ad_buf_free(&clean);
+}
+
+void ad_cli_put_sanitized(FILE *fp, const char *s, size_t len)
+{
+	ad_buf clean = AD_BUF_INIT;
+
+	ad_term_sanitize(&clean, s, len, false);
+	fwrite(ad_buf_cstr(&clean), 1, clean.size, fp);
+	ad_buf_free(&clean);
+}
+
+int ad_cli_write_stdout(const ad_buf *buf)
+{
+	if (buf->size && fwrite(buf->ptr, 1, buf->size, stdout) != buf->size)
+		return -1;
+	return fflush(stdout) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int status;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("agentdiff %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	for (i = 0; argc >= 2 && i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			status = commands[i].run(argc - 1, argv + 1);
+			goto done;
+		}
+	}
+	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--")) {
+		ad_cli_errorf("unknown option '%s'", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	/* No command: the outline of everything found under the paths. */
+	{
+		char **args = ad_xcalloc((size_t)argc + 2, sizeof(char *));
+		int n = 0, k;
+
+		args[n++] = "ls";
+		args[n++] = "--outline";
+		for (k = 1; k < argc; k++)
+			args[n++] = argv[k];
+		status = ad_cli_ls(n, args);
+		free(args);
+	}
+done:
+	if (fflush(stdout) != 0 && status == 0) {
+		ad_cli_errorf("error writing to standard output");
+		status = 2;
+	}
+	return status;
+}

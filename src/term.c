@@ -1,0 +1,79 @@
+#include <stdio.h>
+
+#include "term.h"
+
+size_t ad_utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c, min;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		n = 2, c &= 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3, c &= 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+void ad_term_sanitize(ad_buf *out, const char *s, size_t len, bool keep_tabs)
+{
+	size_t i = 0;
+
+	ad_buf_grow(out, len);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp;
+		size_t n;
+
+		if (c >= 0x20 && c < 0x7F) {
+			size_t j = i + 1;
+
+			while (j < len && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F)
+				j++;
+			ad_buf_put(out, s + i, j - i);
+			i = j;
+			continue;
+		}
+		if (c == '\t' && keep_tabs) {
+			ad_buf_putc(out, '\t');
+			i++;
+		} else if (c < 0x20) {
+			ad_buf_putc(out, '^');
+			ad_buf_putc(out, (char)(c + 0x40));
+			i++;
+		} else if (c == 0x7F) {
+			ad_buf_puts(out, "^?");
+			i++;
+		} else if ((n = ad_utf8_decode(s + i, len - i, &cp)) == 0) {
+			ad_buf_puts(out, "\xEF\xBF\xBD");
+			i++;
+		} else if (cp >= 0x80 && cp < 0xA0) {
+			ad_buf_printf(out, "<U+%04X>", cp);
+			i += n;
+		} else {
+			ad_buf_put(out, s + i, n);
+			i += n;
+		}
+	}
+}

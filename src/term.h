@@ -1,0 +1,26 @@
+/*
+ * term: making file text safe to print on a terminal.
+ *
+ * Text from agent files may hold escape sequences, control characters,
+ * invalid UTF-8 and NUL bytes.  ad_term_sanitize() appends a copy that a
+ * terminal can show as is: valid UTF-8 is kept (tabs too when keep_tabs),
+ * C0 controls become caret escapes ("^[" for ESC, "^@" for NUL), DEL
+ * becomes "^?", C1 controls become "<U+0085>"-style escapes, and each byte
+ * of invalid UTF-8 becomes U+FFFD.
+ */
+#ifndef AD_TERM_H
+#define AD_TERM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+void ad_term_sanitize(ad_buf *out, const char *s, size_t len, bool keep_tabs);
+
+/* Length in bytes of the valid UTF-8 sequence at s (1-4), or 0 if the bytes
+ * at s are not one (overlong forms, surrogates and values above U+10FFFF are
+ * invalid).  *cp receives the code point. */
+size_t ad_utf8_decode(const char *s, size_t len, unsigned *cp);
+
+#endif
