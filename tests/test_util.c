@@ -1,0 +1,174 @@
+/* Unit tests of src/util.c and src/error.c. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/ad-test-util-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_buf(void **state)
+{
+	ad_buf b = AD_BUF_INIT;
+	char *s;
+	int i;
+
+	(void)state;
+	assert_string_equal(ad_buf_cstr(&b), "");
+	ad_buf_puts(&b, "ab");
+	ad_buf_putc(&b, 'c');
+	ad_buf_put(&b, "\0d", 2);
+	assert_int_equal(b.size, 5);
+	assert_memory_equal(b.ptr, "abc\0d", 6);
+	ad_buf_clear(&b);
+	for (i = 0; i < 1000; i++)
+		ad_buf_printf(&b, "%04d", i);
+	assert_int_equal(b.size, 4000);
+	assert_memory_equal(b.ptr + 3996, "0999", 5);
+	s = ad_buf_detach(&b);
+	assert_null(b.ptr);
+	assert_int_equal(strlen(s), 4000);
+	free(s);
+	s = ad_buf_detach(&b);
+	assert_string_equal(s, "");
+	free(s);
+	ad_buf_free(NULL);
+}
+
+static void test_arena(void **state)
+{
+	ad_arena a = AD_ARENA_INIT;
+	char *big, *small[100];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		char tmp[16];
+		snprintf(tmp, sizeof(tmp), "s%d", i);
+		small[i] = ad_arena_strndup(&a, tmp, strlen(tmp));
+	}
+	big = ad_arena_alloc(&a, 100000);
+	memset(big, 'x', 100000);
+	for (i = 0; i < 100; i++) {
+		char tmp[16];
+		snprintf(tmp, sizeof(tmp), "s%d", i);
+		assert_string_equal(small[i], tmp);
+		assert_int_equal((uintptr_t)small[i] % sizeof(max_align_t), 0);
+	}
+	assert_string_equal(ad_arena_strndup(&a, "abc", 0), "");
+	ad_arena_free(&a);
+	ad_arena_free(&a);
+}
+
+static void test_read_file(void **state)
+{
+	char path[128], *data;
+	size_t len;
+	ad_error err = AD_ERROR_INIT;
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/f.md", tmpdir);
+	fp = fopen(path, "wb");
+	fwrite("a\0b\r\n", 1, 5, fp);
+	fclose(fp);
+	assert_int_equal(ad_read_file(&data, &len, path, 100, &err), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(data, "a\0b\r\n", 6);
+	free(data);
+
+	assert_int_equal(ad_read_file(&data, &len, path, 4, &err), AD_ETOOBIG);
+	assert_null(data);
+	assert_non_null(strstr(err.message, "too large"));
+	assert_int_equal(ad_read_file(&data, &len, tmpdir, 100, &err), AD_EINVALID);
+	assert_string_equal(err.message, "is a directory");
+	snprintf(path, sizeof(path), "%s/missing.md", tmpdir);
+	assert_int_equal(ad_read_file(&data, &len, path, 100, &err), AD_ENOTFOUND);
+	assert_string_equal(err.path, path);
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* A FIFO is refused, never blocked on. */
+	assert_int_equal(ad_read_file(&data, &len, path, 100, &err), AD_EINVALID);
+	ad_error_clear(&err);
+	assert_null(err.message);
+}
+
+static void test_write_atomic(void **state)
+{
+	char path[128], *data;
+	size_t len;
+	struct stat st;
+	ad_error err = AD_ERROR_INIT;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/out.md", tmpdir);
+	assert_int_equal(ad_write_file_atomic(path, "one\n", 4, &err), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(ad_write_file_atomic(path, "two\n", 4, &err), 0);
+	assert_int_equal(ad_read_file(&data, &len, path, 100, &err), 0);
+	assert_string_equal(data, "two\n");
+	free(data);
+	/* The mode of the file it replaced is kept. */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* A folder that does not exist fails cleanly. */
+	snprintf(path, sizeof(path), "%s/no/such/out.md", tmpdir);
+	assert_int_equal(ad_write_file_atomic(path, "x", 1, &err), AD_EIO);
+	assert_non_null(strstr(err.message, "temporary"));
+	ad_error_clear(&err);
+}
+
+static void test_error_format(void **state)
+{
+	ad_error err = AD_ERROR_INIT;
+	char buf[128];
+
+	(void)state;
+	assert_string_equal(ad_error_format(&err, buf, sizeof(buf)), "unknown error");
+	assert_int_equal(ad_error_set(&err, AD_EPARSE, "a.md", 3, 7, "bad %s", "thing"), AD_EPARSE);
+	assert_string_equal(ad_error_format(&err, buf, sizeof(buf)), "a.md:3:7: bad thing");
+	ad_error_set(&err, AD_EIO, "a.md", 0, 0, "gone");
+	assert_string_equal(ad_error_format(&err, buf, sizeof(buf)), "a.md: gone");
+	ad_error_set(&err, AD_EIO, NULL, 0, 0, "plain");
+	assert_string_equal(ad_error_format(&err, buf, sizeof(buf)), "plain");
+	ad_error_clear(&err);
+	assert_int_equal(ad_error_set(NULL, AD_ERROR, NULL, 0, 0, "x"), AD_ERROR);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_write_atomic),
+		cmocka_unit_test(test_error_format),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
