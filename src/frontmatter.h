@@ -14,8 +14,14 @@
  *
  * Malformed YAML is not fatal: `error` holds libyaml's problem with its
  * 1-based line and column in the file, and the fields come from a lenient
- * line-based reading (`key: value` at column 1, indented lines continuing it)
- * so that the rest of agentdiff still sees them; `lenient` says so.
+ * line-based reading (`key: value` at column 1, every other line continuing
+ * it; "|" and ">" block scalars, "[a, b]" flow lists and "- item" lists are
+ * recognised) so that the rest of agentdiff still sees them; `lenient` says
+ * so.  Collections nested more than 64 levels inside a field are such an
+ * error too.  In a misplaced block, lines holding only "|" (left by a copy
+ * from a web page) are skipped by the lenient reader.
+ *
+ * Columns, here and in the diagnostics, count characters, not bytes.
  *
  * Everything is allocated in the arena passed to ad_fm_parse() and lives
  * as long as it (in practice, as long as the ad_doc that owns the arena).
@@ -68,7 +74,9 @@ typedef struct {
 	int line, end_line;          /* 1-based lines of the two fences */
 	bool misplaced;              /* not on line 1 */
 	bool lenient;                /* fields read line by line after a YAML error */
-	bool not_mapping;            /* the YAML parsed but is not a mapping */
+	/* The YAML parsed but is not a mapping (a scalar, a list): no fields.
+	 * An empty block (or only comments) is a mapping with no fields. */
+	bool not_mapping;
 	const ad_fm_field *fields;
 	size_t nfields;
 	const char *error;           /* NULL when the YAML parsed */
@@ -80,7 +88,8 @@ typedef struct {
  * its line table).  Returns NULL when there is none.  Problems become
  * diagnostics in diags: "yaml-error", "frontmatter-misplaced",
  * "frontmatter-unterminated" (an opening fence on line 1 with no closing
- * one: then there is no frontmatter and the text is body).
+ * one: then there is no frontmatter and the text is body), and
+ * "yaml-not-mapping".
  */
 const ad_frontmatter *ad_fm_parse(ad_arena *arena, ad_diags *diags,
 				  const char *data, size_t len,
@@ -93,7 +102,9 @@ const ad_fm_field *ad_fm_get(const ad_frontmatter *fm, const char *key);
  * The names in a list-like field however it is spelled: a block list, a
  * flow list, or a scalar of names separated by commas (or spaces when there
  * is no comma).  Names are trimmed; empty ones are dropped.  *out is an
- * array of count strings allocated in arena.  Returns the count.
+ * array of count strings allocated in arena, with a NULL after them; it is
+ * NULL when the field (which may be NULL) is empty, a map or other.
+ * Returns the count.
  */
 size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *field);
 

@@ -14,7 +14,7 @@
 
 #include "util.h"
 
-#define AD_JSON_MAX_DEPTH 64
+#define AD_JSON_MAX_DEPTH 1024
 
 typedef struct {
 	ad_buf *out;

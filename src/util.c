@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,8 +162,10 @@ void ad_buf_free(ad_buf *buf)
 	buf->size = buf->asize = 0;
 }
 
-/* Arena blocks are at least this big; larger requests get a block of their own. */
-#define ARENA_BLOCK 16384
+/* Arena blocks start small and double up to ARENA_BLOCK_MAX, so that a
+ * small document costs little; larger requests get a block of their own. */
+#define ARENA_BLOCK_MIN 512
+#define ARENA_BLOCK_MAX 65536
 
 struct ad_arena_block {
 	ad_arena_block *next;
@@ -173,20 +176,25 @@ struct ad_arena_block {
 void *ad_arena_alloc(ad_arena *arena, size_t size)
 {
 	ad_arena_block *b = arena->head;
-	size_t align = sizeof(max_align_t);
+	size_t align = _Alignof(max_align_t);
 	size_t need = (size + align - 1) / align * align;
 	void *p;
 
 	if (need < size)
 		S_oom(size);
 	if (!b || b->size - b->used < need) {
-		size_t bsize = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+		size_t bsize = b ? (b->size < ARENA_BLOCK_MAX ? b->size * 2 : ARENA_BLOCK_MAX)
+				 : ARENA_BLOCK_MIN;
+		bool oneoff = need > bsize;
+
+		if (oneoff)
+			bsize = need;
 		b = ad_xmalloc(sizeof(*b) + bsize);
 		b->used = 0;
 		b->size = bsize;
 		/* A large one-off block goes behind the current one so the
 		 * current block's free space stays usable. */
-		if (arena->head && need > ARENA_BLOCK) {
+		if (arena->head && oneoff) {
 			b->next = arena->head->next;
 			arena->head->next = b;
 		} else {

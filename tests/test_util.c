@@ -78,7 +78,7 @@ static void test_arena(void **state)
 		char tmp[16];
 		snprintf(tmp, sizeof(tmp), "s%d", i);
 		assert_string_equal(small[i], tmp);
-		assert_int_equal((uintptr_t)small[i] % sizeof(max_align_t), 0);
+		assert_int_equal((uintptr_t)small[i] % _Alignof(max_align_t), 0);
 	}
 	assert_string_equal(ad_arena_strndup(&a, "abc", 0), "");
 	ad_arena_free(&a);

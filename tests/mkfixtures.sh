@@ -1,0 +1,133 @@
+#!/bin/sh
+# mkfixtures.sh DIR: writes the test inputs whose exact bytes matter into DIR.
+#
+# CRLF and lone CR line endings, a BOM, invalid UTF-8, NUL bytes, terminal
+# escape sequences, tabs, a missing final newline and very deep nesting are
+# easy to lose when a file is edited, copied or checked out, so they are not
+# committed: this script writes them with printf (octal escapes only, which
+# every POSIX printf understands) each time the golden tests run.  Each file
+# gets a golden output named after it, like the committed fixtures.
+#
+# Keep every name here different from the files in tests/fixtures/.
+
+set -eu
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 DIR" >&2
+	exit 2
+fi
+dir=$1
+mkdir -p "$dir"
+
+# w NAME FORMAT: writes printf FORMAT (no arguments) to DIR/NAME.
+w() {
+	# shellcheck disable=SC2059 # the format is the content, on purpose
+	printf -- "$2" >"$dir/$1"
+}
+
+# shellcheck disable=SC2016 # backquotes below are Markdown, not commands
+# ------------------------------------------------------------ line endings
+
+w crlf.md '---\r\nname: crlf\r\ndescription: Every line ends in CR LF.\r\ntools:\r\n  - Read\r\n  - Grep\r\nmodel: sonnet\r\n---\r\n\r\n# Role\r\n\r\nText under the first heading.\r\n\r\nSetext Title\r\n------------\r\n\r\n```sh\r\n# not a heading\r\n```\r\n\r\n<rules>\r\nA tag section.\r\n</rules>\r\n'
+
+w lone-cr.md '---\rname: lone-cr\rdescription: Every line ends in a lone CR, as on classic Mac OS.\r---\r\r# Role\r\rText.\r\r## Details\r\rMore text.\r'
+
+w ends-with-cr.md '---\nname: ends-with-cr\ndescription: LF endings, but the last byte is a lone CR.\n---\n\n# Role\n\nLast line.\r'
+
+w mixed-endings.md '---\r\nname: mixed-endings\ndescription: CRLF, LF and lone CR in one file.\r---\n\n# First\r\n\r\nText.\r# Second\n\nText.\r\n## Third\rEnd.\n'
+
+w no-final-newline.md '---\nname: no-final-newline\ndescription: The last line has no line ending.\n---\n\n# Role\n\nThe last line has no newline.'
+
+w heading-no-final-newline.md '---\nname: heading-no-final-newline\ndescription: The file ends on a heading line with no line ending.\n---\n\n# Role\n\nText.\n\n## Last Heading'
+
+w fm-no-final-newline.md '---\nname: fm-no-final-newline\ndescription: The closing fence is the last line and has no line ending.\n---'
+
+w fence-trailing-ws.md '---  \nname: fence-trailing-ws\ndescription: Both fences carry trailing spaces or tabs.\n---\t \n\n# Role\n\nText.\n'
+
+# ------------------------------------------------------------ BOM
+
+w bom.md '\357\273\277---\nname: bom\ndescription: A UTF-8 byte order mark before the opening fence.\n---\n\n# Role\n\nText.\n'
+
+w bom-crlf.md '\357\273\277---\r\nname: bom-crlf\r\ndescription: A BOM and CR LF line endings, as Windows editors write them.\r\n---\r\n\r\n# Role\r\n\r\nText.\r\n'
+
+w bom-no-frontmatter.md '\357\273\277# Heading After a BOM\n\nThe title must not start with the BOM.\n'
+
+w bom-only.md '\357\273\277'
+
+# ------------------------------------------------------------ empty and blank
+
+: >"$dir/empty.md"
+
+w whitespace-only.md '\n\n   \n\t\n'
+
+# ------------------------------------------------------------ encoding
+
+w invalid-utf8.md '---\nname: invalid-utf8\ndescription: Valid frontmatter; invalid UTF-8 in the body titles and text.\n---\n\n# Overlong \300\257 Slash\n\n## Lone Continuation \200 Byte\n\n## Truncated \342\202 Euro\n\n## Surrogate \355\240\200 Half\n\n## Above U+10FFFF \364\220\200\200\n\n## Latin-1 caf\351\n\nText with \377\376 bytes.\n\n<note name="bad\300name">\nA tag whose name attribute holds an invalid byte.\n</note>\n'
+
+w invalid-utf8-frontmatter.md '---\nname: invalid-utf8-frontmatter\ndescription: caf\351 written in Latin-1 inside the YAML\ntools: Read\n---\n\n# Role\n\nText.\n'
+
+w nul-bytes.md '---\nname: nul-bytes\ndescription: NUL bytes in the body only.\n---\n\n# Title \000With a NUL\n\nText \000 with \000\000 NULs.\n\n## After\n\nEnd.\n'
+
+w nul-frontmatter.md '---\nname: nul\000frontmatter\ndescription: A NUL byte inside the YAML.\n---\n\n# Role\n\nText.\n'
+
+# ------------------------------------------------------------ terminal escapes
+
+# ESC [ 31 m (colour), ESC ] 0 ; ... BEL (window title), ESC [ 2 J (clear),
+# the C1 CSI U+009B, DEL: all must reach the terminal as visible escapes.
+w escapes.md '---\nname: escapes\ndescription: "Decoded from YAML escapes: \\e[31mred\\e[0m and \\e]0;title\\a"\n---\n\n# Title With \033[31mRed\033[0m Text\n\nBody text with \033]0;window title\007 an OSC sequence, a clear \033[2J and a DEL \177.\n\n## C1 CSI \302\23331m and a Bell\007\n\n<section>\n<title>Tag \033[1mBold\033[0m Title</title>\nText.\n</section>\n\n<tag name="x\033[7my">\nText.\n</tag>\n'
+
+w escapes-frontmatter.md '---\nname: raw\033[31mescape\ndescription: A raw ESC byte in a plain scalar, which YAML does not allow.\n---\n\n# Role\n\nText.\n'
+
+# ------------------------------------------------------------ tabs
+
+w tabs.md '---\nname: tabs\ndescription: Tabs\tinside a value and in the body.\n---\n\n#\tTab After the Hash\n\n## Tab\tInside the Title\n\n\t# indented by a tab: code, not a heading\n\nText\twith\ttabs.\n'
+
+w yaml-tab-indent.md '---\nname: yaml-tab-indent\ndescription: The tools list is indented with a tab, which YAML forbids.\ntools:\n\t- Read\n\t- Grep\n---\n\n# Role\n\nText.\n'
+
+# ------------------------------------------------------------ size and depth
+
+# 300 nested tags, each on its own line: deeper than the tag-depth cap.
+awk 'BEGIN {
+	print "---"; print "name: deep-tags"
+	print "description: Three hundred nested tags."; print "---"; print ""
+	for (i = 1; i <= 300; i++) printf "<d%d>\n", i
+	print "innermost text"
+	for (i = 300; i >= 1; i--) printf "</d%d>\n", i
+}' >"$dir/deep-tags.md"
+
+# 200 headings cycling through levels 1 to 6.
+awk 'BEGIN {
+	print "---"; print "name: deep-headings"
+	print "description: Two hundred headings cycling through all six levels."; print "---"
+	for (i = 1; i <= 200; i++) {
+		lv = (i - 1) % 6 + 1; h = ""
+		for (k = 0; k < lv; k++) h = h "#"
+		printf "\n%s Heading %d\n\ntext %d\n", h, i, i
+	}
+}' >"$dir/deep-headings.md"
+
+# A flow sequence nested 5000 deep: more than libyaml's nesting limit.
+awk 'BEGIN {
+	print "---"; print "name: yaml-deep-flow"
+	print "description: A flow sequence nested five thousand levels deep."
+	s = "nest: "; for (i = 0; i < 5000; i++) s = s "["
+	for (i = 0; i < 5000; i++) s = s "]"
+	print s; print "---"; print ""; print "# Role"; print ""; print "Text."
+}' >"$dir/yaml-deep-flow.md"
+
+# A 5000-character description and a 200 000-byte body line.
+awk 'BEGIN {
+	print "---"; print "name: long-line"
+	s = "description: "; for (i = 0; i < 500; i++) s = s "very long "
+	print s; print "---"; print ""; print "# Role"; print ""
+	s = ""; for (i = 0; i < 20000; i++) s = s "0123456789"
+	print s; print ""; print "## After the Long Line"; print ""; print "Text."
+}' >"$dir/long-line.md"
+
+# ------------------------------------------------------------ file names
+
+# Names that `agentdiff ls` must print safely; not golden-tested one by one.
+mkdir -p "$dir/names"
+w "names/plain.md" '---\nname: plain\ndescription: An ordinary file name.\n---\n\n# Role\n'
+w "names/with space.md" '---\nname: with-space\ndescription: A space in the file name.\n---\n\n# Role\n'
+w "names/esc-$(printf '\033')[31m-red.md" '---\nname: esc-name\ndescription: An escape sequence in the file name.\n---\n\n# Role\n'
