@@ -19,6 +19,12 @@ int ad_cli_show(int argc, char **argv);
 int ad_cli_ls(int argc, char **argv);
 int ad_cli_check(int argc, char **argv);
 
+/* Appends doc's section tree, a line each ("  12    ## Title"), every line
+ * prefixed with indent; sections deeper than max_depth (if >= 0) are left
+ * out.  Titles are sanitized and cut. */
+struct ad_doc;
+void ad_cli_outline(ad_buf *out, const struct ad_doc *doc, const char *indent, int max_depth);
+
 /* "agentdiff: " + message on stderr, with a newline. */
 void ad_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an ad_error as "agentdiff: path:line:col: message". */

@@ -13,7 +13,7 @@
 #include "workspace.h"
 
 static const char ls_usage[] =
-	"usage: agentdiff ls [--json] [--] [PATH...]\n"
+	"usage: agentdiff ls [--json | --outline] [--] [PATH...]\n"
 	"\n"
 	"Lists the agent definitions found in the PATHs (default: the current\n"
 	"folder), grouped by name, and the files that were skipped and why.\n"
@@ -22,6 +22,7 @@ static const char ls_usage[] =
 	"on the command line always counts.\n"
 	"\n"
 	"  --json      print JSON instead of text\n"
+	"  --outline   under each variant, its top two levels of sections\n"
 	"  -h, --help  show this help\n";
 
 /* Display columns of s once sanitized: one per character. */
@@ -62,7 +63,7 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static void print_text(const ad_workspace *ws)
+static void print_text(const ad_workspace *ws, bool outline)
 {
 	size_t nagents = ad_ws_agent_count(ws), nskipped = ad_ws_skipped_count(ws);
 	size_t path_w = 0, not_markdown = 0, i, j;
@@ -100,6 +101,13 @@ static void print_text(const ad_workspace *ws)
 			printf("%*s  %*zu %-8s  %*zu %s\n", (int)(path_w - display_width(v->path)), "",
 			       sections_w, v->nsections, plural(v->nsections, "section", "sections"),
 			       bytes_w, v->size, plural(v->size, "byte", "bytes"));
+			if (outline && v->doc) {
+				ad_buf tree = AD_BUF_INIT;
+
+				ad_cli_outline(&tree, v->doc, "    ", 1);
+				fwrite(ad_buf_cstr(&tree), 1, tree.size, stdout);
+				ad_buf_free(&tree);
+			}
 		}
 	}
 	if (nagents == 0)
@@ -197,7 +205,7 @@ int ad_cli_ls(int argc, char **argv)
 	const char **paths = NULL;
 	const char *const *scan_paths;
 	size_t npaths = 0;
-	bool json = false, options_done = false;
+	bool json = false, outline = false, options_done = false;
 	int i, status = 0;
 
 	paths = ad_xcalloc((size_t)(argc > 0 ? argc : 1), sizeof(*paths));
@@ -210,6 +218,8 @@ int ad_cli_ls(int argc, char **argv)
 			options_done = true;
 		} else if (strcmp(arg, "--json") == 0) {
 			json = true;
+		} else if (strcmp(arg, "--outline") == 0) {
+			outline = true;
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			fputs(ls_usage, stdout);
 			goto done;
@@ -220,8 +230,8 @@ int ad_cli_ls(int argc, char **argv)
 		}
 	}
 
-	/* A listing needs no document, only its summary. */
-	opts.summary_only = true;
+	/* A listing needs no document, only its summary; an outline does. */
+	opts.summary_only = !outline;
 	if (npaths == 0)
 		scan_paths = default_paths;
 	else
@@ -237,7 +247,7 @@ int ad_cli_ls(int argc, char **argv)
 		if (ad_cli_write_stdout(&out) < 0)
 			status = 2;
 	} else {
-		print_text(ws);
+		print_text(ws, outline);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			ad_cli_errorf("cannot write the listing: %s", strerror(errno));
 			status = 2;

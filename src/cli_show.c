@@ -254,10 +254,44 @@ static bool is_blank(const char *s, size_t len)
 	return true;
 }
 
+void ad_cli_outline(ad_buf *out, const ad_doc *doc, const char *indent, int max_depth)
+{
+	const ad_section *secs = ad_doc_sections(doc);
+	size_t i, n = ad_doc_section_count(doc);
+
+	for (i = 0; i < n; i++) {
+		const ad_section *s = &secs[i];
+		int ind = s->depth * 2;
+
+		if (max_depth >= 0 && s->depth > max_depth)
+			continue;
+		if (s->kind == AD_SECTION_PREAMBLE) {
+			if (is_blank(ad_doc_data(doc) + s->start, s->end - s->start))
+				continue;
+			ad_buf_printf(out, "%s%5d  %*s(preamble, %zu bytes)\n", indent, s->line, ind,
+				      "", s->end - s->start);
+			continue;
+		}
+		ad_buf_printf(out, "%s%5d  %*s", indent, s->line, ind, "");
+		if (s->kind == AD_SECTION_TAG) {
+			ad_buf_putc(out, '<');
+			put_cut(out, s->tag, strlen(s->tag), 40);
+			ad_buf_putc(out, '>');
+			if (strcmp(s->title, s->tag)) {
+				ad_buf_putc(out, ' ');
+				put_cut(out, s->title, strlen(s->title), 80);
+			}
+		} else {
+			ad_buf_printf(out, "%.*s ", s->level, "######");
+			put_cut(out, s->title, strlen(s->title), 80);
+		}
+		ad_buf_putc(out, '\n');
+	}
+}
+
 static void show_text(ad_buf *out, const ad_doc *doc)
 {
 	const ad_frontmatter *fm = ad_doc_frontmatter(doc);
-	const ad_section *secs = ad_doc_sections(doc);
 	const ad_diag *diags = ad_doc_diags(doc);
 	size_t i, n, keyw = 0;
 
@@ -285,34 +319,8 @@ static void show_text(ad_buf *out, const ad_doc *doc)
 			ad_buf_putc(out, '\n');
 		}
 	}
-	n = ad_doc_section_count(doc);
-	ad_buf_printf(out, "sections  %zu\n", n);
-	for (i = 0; i < n; i++) {
-		const ad_section *s = &secs[i];
-		int ind = s->depth * 2;
-
-		if (s->kind == AD_SECTION_PREAMBLE) {
-			if (is_blank(ad_doc_data(doc) + s->start, s->end - s->start))
-				continue;
-			ad_buf_printf(out, "%5d  %*s(preamble, %zu bytes)\n", s->line, ind, "",
-				      s->end - s->start);
-			continue;
-		}
-		ad_buf_printf(out, "%5d  %*s", s->line, ind, "");
-		if (s->kind == AD_SECTION_TAG) {
-			ad_buf_putc(out, '<');
-			put_cut(out, s->tag, strlen(s->tag), 40);
-			ad_buf_putc(out, '>');
-			if (strcmp(s->title, s->tag)) {
-				ad_buf_putc(out, ' ');
-				put_cut(out, s->title, strlen(s->title), 80);
-			}
-		} else {
-			ad_buf_printf(out, "%.*s ", s->level, "######");
-			put_cut(out, s->title, strlen(s->title), 80);
-		}
-		ad_buf_putc(out, '\n');
-	}
+	ad_buf_printf(out, "sections  %zu\n", ad_doc_section_count(doc));
+	ad_cli_outline(out, doc, "", -1);
 	n = ad_doc_diag_count(doc);
 	for (i = 0; i < n; i++) {
 		ad_buf_printf(out, "%d:%d: %s: ", diags[i].line, diags[i].column,

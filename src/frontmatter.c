@@ -531,15 +531,12 @@ static size_t after_colon(const parser *p, size_t off, size_t limit)
 	return o < limit && p->data[o] == ':' ? o + 1 : off;
 }
 
-static const char *kind_article(ad_fm_kind kind)
+static const char *root_article(yaml_event_type_t type)
 {
-	switch (kind) {
-	case AD_FM_BLOCK_LIST:
-	case AD_FM_FLOW_LIST:
+	switch (type) {
+	case YAML_SEQUENCE_START_EVENT:
 		return "a list";
-	case AD_FM_NULL:
-		return "empty";
-	case AD_FM_OTHER:
+	case YAML_ALIAS_EVENT:
 		return "an alias";
 	default:
 		return "a single value";
@@ -552,6 +549,7 @@ static int parse_yaml(parser *p)
 	yaml_event_t ev;
 	node key, val;
 	size_t root_off = 0;
+	yaml_event_type_t root_type = YAML_NO_EVENT;
 	int error = 0;
 
 	memset(&ev, 0, sizeof(ev));
@@ -573,6 +571,7 @@ static int parse_yaml(parser *p)
 
 	if (ev.type != YAML_MAPPING_START_EVENT) {
 		root_off = mark_offset(p, ev.start_mark);
+		root_type = ev.type;
 		if ((error = read_node(p, &ev, &val)) < 0)
 			goto done;
 		fm->not_mapping = true;
@@ -623,7 +622,7 @@ static int parse_yaml(parser *p)
 		ad_diags_add(p->diags, p->arena, AD_DIAG_ERROR, "yaml-not-mapping", line,
 			     file_column(p, root_off, ad_lines_start(p->lines, line)),
 			     "the frontmatter is %s, not a mapping of fields",
-			     kind_article(val.kind));
+			     root_article(root_type));
 	}
 done:
 	yaml_event_delete(&ev);
