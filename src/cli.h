@@ -18,6 +18,7 @@
 int ad_cli_show(int argc, char **argv);
 int ad_cli_ls(int argc, char **argv);
 int ad_cli_check(int argc, char **argv);
+int ad_cli_diff(int argc, char **argv);
 
 /* Appends doc's section tree, a line each ("  12    ## Title"), every line
  * prefixed with indent; sections deeper than max_depth (if >= 0) are left

@@ -71,7 +71,7 @@ static void json_frontmatter(ad_json *j, const ad_frontmatter *fm)
 		ad_json_string(j, ad_fm_kind_name(f->kind));
 		ad_json_key(j, "value");
 		ad_json_string(j, f->value);
-		if (f->items) {
+		if (f->kind == AD_FM_BLOCK_LIST || f->kind == AD_FM_FLOW_LIST) {
 			ad_json_key(j, "items");
 			ad_json_array_begin(j);
 			for (k = 0; k < f->nitems; k++)
@@ -119,6 +119,10 @@ static void json_sections(ad_json *j, const ad_doc *doc)
 		ad_json_string(j, s->title);
 		ad_json_key(j, "kind");
 		ad_json_string(j, ad_section_kind_name(s->kind));
+		if (s->kind == AD_SECTION_PREAMBLE) {
+			ad_json_key(j, "blank");
+			ad_json_bool(j, s->blank);
+		}
 		if (s->tag) {
 			ad_json_key(j, "tag");
 			ad_json_string(j, s->tag);
@@ -244,16 +248,6 @@ static void text_field_value(ad_buf *out, const ad_fm_field *f)
 	ad_buf_free(&v);
 }
 
-static bool is_blank(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			return false;
-	return true;
-}
-
 void ad_cli_outline(ad_buf *out, const ad_doc *doc, const char *indent, int max_depth)
 {
 	const ad_section *secs = ad_doc_sections(doc);
@@ -266,7 +260,7 @@ void ad_cli_outline(ad_buf *out, const ad_doc *doc, const char *indent, int max_
 		if (max_depth >= 0 && s->depth > max_depth)
 			continue;
 		if (s->kind == AD_SECTION_PREAMBLE) {
-			if (is_blank(ad_doc_data(doc) + s->start, s->end - s->start))
+			if (s->blank)
 				continue;
 			ad_buf_printf(out, "%s%5d  %*s(preamble, %zu bytes)\n", indent, s->line, ind,
 				      "", s->end - s->start);
@@ -319,7 +313,7 @@ static void show_text(ad_buf *out, const ad_doc *doc)
 			ad_buf_putc(out, '\n');
 		}
 	}
-	ad_buf_printf(out, "sections  %zu\n", ad_doc_section_count(doc));
+	ad_buf_printf(out, "sections  %zu\n", ad_doc_visible_section_count(doc));
 	ad_cli_outline(out, doc, "", -1);
 	n = ad_doc_diag_count(doc);
 	for (i = 0; i < n; i++) {

@@ -589,12 +589,26 @@ static void set_end(ad_doc *doc, ad_section *s, size_t end)
 		s->close_start = end;
 }
 
+/* Only spaces, tabs, line endings and a byte order mark. */
+static bool is_blank_text(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+			return false;
+	return true;
+}
+
 static void close_section(ad_doc *doc, open_section *o, size_t end)
 {
 	ad_section *s = &doc->sections[o->index];
 	int c = o->last_child;
 
 	set_end(doc, s, end);
+	s->blank = s->kind == AD_SECTION_PREAMBLE && is_blank_text(doc->data + s->start, end - s->start);
 	s->lead_end = s->first_child >= 0 ? doc->sections[s->first_child].start : end;
 	if (s->head_end > end)
 		s->head_end = end;
@@ -692,7 +706,14 @@ static void build_tree(ad_doc *doc, scan *sc, size_t max_sections)
 			const tagline *c = &sc->tags[t->partner];
 
 			cend = ad_lines_start(&doc->lines, c->line + 1);
-			idx = new_section(doc, AD_SECTION_TAG, e->level, e->title, e->line, start,
+			int level = 1;
+			size_t k;
+
+			/* 1 + the tags around it; unclosed tags, which are text,
+			 * do not count. */
+			for (k = 0; k < top; k++)
+				level += doc->sections[stack[k].index].kind == AD_SECTION_TAG;
+			idx = new_section(doc, AD_SECTION_TAG, level, e->title, e->line, start,
 					  ad_lines_start(&doc->lines, e->line + 1));
 			doc->sections[idx].tag = ad_arena_strndup(&doc->arena, t->name, t->name_len);
 			doc->sections[idx].close_start = ad_lines_start(&doc->lines, c->line);
@@ -843,6 +864,15 @@ const ad_frontmatter *ad_doc_frontmatter(const ad_doc *doc)
 size_t ad_doc_section_count(const ad_doc *doc)
 {
 	return doc->nsections;
+}
+
+size_t ad_doc_visible_section_count(const ad_doc *doc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < doc->nsections; i++)
+		n += !doc->sections[i].blank;
+	return n;
 }
 
 const ad_section *ad_doc_sections(const ad_doc *doc)

@@ -62,6 +62,9 @@ typedef struct {
 	size_t close_start; /* tags: start of the closing tag line; others: end */
 	int parent, first_child, next_sibling; /* indices; -1 for none */
 	int depth;         /* 0 for top level */
+	/* A preamble of nothing but white space (or a byte order mark): it
+	 * keeps the tiling whole, but outlines and comparisons skip it. */
+	bool blank;
 } ad_section;
 
 typedef struct {
@@ -99,6 +102,8 @@ size_t ad_doc_size(const ad_doc *doc);
 const ad_frontmatter *ad_doc_frontmatter(const ad_doc *doc);
 
 size_t ad_doc_section_count(const ad_doc *doc);
+/* The sections an outline shows: all but blank preambles. */
+size_t ad_doc_visible_section_count(const ad_doc *doc);
 /* All sections in file order (pre-order of the tree); borrowed array. */
 const ad_section *ad_doc_sections(const ad_doc *doc);
 /* Index of the first top-level section, -1 when there is none. */

@@ -333,11 +333,23 @@ static int parser_error(parser *p)
 	ad_buf_clear(&p->buf);
 	if (yp->error == YAML_READER_ERROR) {
 		off = p->base + (yp->problem_offset < p->ylen ? yp->problem_offset : p->ylen);
-		if (yp->problem_value >= 0)
+		if (strstr(problem, "trailing UTF-8") || strstr(problem, "incomplete UTF-8")) {
+			/* libyaml points at the byte after the sequence's start;
+			 * name the byte that starts the broken sequence. */
+			size_t k = off, stop = off > p->base + 3 ? off - 3 : p->base;
+
+			while (k > stop && ((unsigned char)p->data[k] & 0xC0) != 0xC0)
+				k--;
+			if (((unsigned char)p->data[k] & 0xC0) == 0xC0)
+				off = k;
+			ad_buf_printf(&p->buf, "invalid UTF-8 sequence starting with byte 0x%02X",
+				      (unsigned char)p->data[off]);
+		} else if (yp->problem_value >= 0) {
 			ad_buf_printf(&p->buf, "%s (byte 0x%02X)", problem,
 				      (unsigned)yp->problem_value & 0xFF);
-		else
+		} else {
 			ad_buf_puts(&p->buf, problem);
+		}
 	} else if (yp->error == YAML_MEMORY_ERROR) {
 		off = p->base;
 		ad_buf_puts(&p->buf, "out of memory while parsing YAML");

@@ -22,6 +22,7 @@ static const command commands[] = {
 	{ .name = "show", .run = ad_cli_show, .summary = "print the outline of one agent file" },
 	{ .name = "ls", .run = ad_cli_ls, .summary = "list the agents and variants found in folders" },
 	{ .name = "check", .run = ad_cli_check, .summary = "lint agent files for loading problems" },
+	{ .name = "diff", .run = ad_cli_diff, .summary = "compare two or more variants section by section" },
 };
 
 static void usage(FILE *fp)

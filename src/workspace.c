@@ -367,7 +367,7 @@ static void scan_file(scan_state *s, const char *path, const struct stat *st,
 	f->v.folder = folder_of(&ws->arena, path);
 	f->v.name = name ? ad_arena_strndup(&ws->arena, name->value, strlen(name->value)) : NULL;
 	f->v.size = ad_doc_size(doc);
-	f->v.nsections = ad_doc_section_count(doc);
+	f->v.nsections = ad_doc_visible_section_count(doc);
 	f->v.explicit_path = explicit_path;
 	if (!s->opts.summary_only) {
 		ad_xgrow((void **)&ws->docs, &s->docs_cap, ws->ndocs + 1, sizeof(*ws->docs));

@@ -282,6 +282,44 @@ static void test_interleaved_close_leaves_inner_unclosed(void **state)
 	ad_doc_free(doc);
 }
 
+static void test_tag_level_ignores_unclosed_tags(void **state)
+{
+	ad_doc *doc = parse("<notes>\n"
+			    "<a>\n"
+			    "<b>\n"
+			    "</b>\n"
+			    "</a>\n"
+			    "<summary>\n"
+			    "</summary>\n");
+
+	(void)state;
+	assert_int_equal(ad_doc_section_count(doc), 4);
+	assert_int_equal(sec(doc, 1)->level, 1);
+	assert_string_equal(sec(doc, 2)->tag, "b");
+	assert_int_equal(sec(doc, 2)->level, 2);
+	assert_string_equal(sec(doc, 3)->tag, "summary");
+	assert_int_equal(sec(doc, 3)->level, 1);
+	assert_true(has_diag(doc, "unclosed-tag", 1));
+	check_tiling(doc);
+	ad_doc_free(doc);
+}
+
+static void test_blank_preambles(void **state)
+{
+	ad_doc *doc = parse("\xEF\xBB\xBF\n  \n# T\n");
+	ad_doc *doc2 = parse("\xEF\xBB\xBFtext\n# T\n");
+
+	(void)state;
+	assert_int_equal(ad_doc_section_count(doc), 2);
+	assert_true(sec(doc, 0)->blank);
+	assert_false(sec(doc, 1)->blank);
+	assert_int_equal(ad_doc_visible_section_count(doc), 1);
+	assert_false(sec(doc2, 0)->blank);
+	assert_int_equal(ad_doc_visible_section_count(doc2), 2);
+	ad_doc_free(doc);
+	ad_doc_free(doc2);
+}
+
 static void test_byte_exact_odd_input(void **state)
 {
 	static const char crlf[] = "\xEF\xBB\xBF# T\xC3\xADtulo\r\nbody\r\n\r\n## Two\rlone cr\r"
@@ -416,6 +454,8 @@ int main(void)
 		cmocka_unit_test(test_headings_inside_tags),
 		cmocka_unit_test(test_tags_that_are_not_sections),
 		cmocka_unit_test(test_interleaved_close_leaves_inner_unclosed),
+		cmocka_unit_test(test_tag_level_ignores_unclosed_tags),
+		cmocka_unit_test(test_blank_preambles),
 		cmocka_unit_test(test_byte_exact_odd_input),
 		cmocka_unit_test(test_deep_tag_nesting_is_capped),
 		cmocka_unit_test(test_many_headings_and_limit),
