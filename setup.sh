@@ -79,7 +79,7 @@ check)
 		/^\[  PASSED  \] [0-9]+ test/ { p += $4 }
 		/^\[  FAILED  \] [0-9]+ test/ { f += $4 }
 		/^\[  SKIPPED \] [0-9]+ test/ { s += $4 }
-		/^golden: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4 }
+		/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
 		END { printf "check: %d passed, %d failed, %d skipped\n", p, f, s }'
 	if [ "$status" -ne 0 ]; then
 		for log in tests/*.log; do
