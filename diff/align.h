@@ -41,7 +41,7 @@ typedef struct ad_align ad_align;
  * a section can be renamed, moved and modified at once. */
 enum {
 	AD_ROW_SAME = 0,          /* identical own text everywhere present */
-	AD_ROW_MODIFIED = 1 << 0, /* own text differs */
+	AD_ROW_MODIFIED = 1 << 0, /* own text differs (a pure rename is RENAMED only) */
 	AD_ROW_RENAMED = 1 << 1,  /* titles differ (after normalisation) */
 	AD_ROW_MOVED = 1 << 2,    /* in another position relative to its aligned neighbours */
 	AD_ROW_ADDED = 1 << 3,    /* 2-way: only in the second variant */
@@ -53,7 +53,11 @@ enum {
 
 typedef struct {
 	unsigned status;    /* AD_ROW_* flags */
-	double similarity;  /* 0..1: mean word similarity of present cells to the reference */
+	/* 0..1: mean word similarity of present cells' text below the heading
+	 * to the reference's; 1.0 when the words are the same.  Exact (word
+	 * diff) where matching computed it, else a bag-of-words estimate from
+	 * the sketches (never below the exact value). */
+	double similarity;
 	const int *cells;   /* ndocs section indices, -1 where absent */
 	int group;          /* split/merge: rows of one group share this id; else -1 */
 } ad_align_row;
