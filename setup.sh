@@ -69,7 +69,8 @@ build)
 	echo "setup.sh: built $build/agentdiff"
 	;;
 run)
-	exec "$build/agentdiff" "$top/examples"
+	cd "$top"
+	exec "$build/agentdiff" examples
 	;;
 check)
 	status=0
