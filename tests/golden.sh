@@ -6,7 +6,7 @@
 #   - `agentdiff show --json F` for every tests/fixtures/*.md, every file that
 #     tests/mkfixtures.sh generates, and every examples/*/*.md;
 #     expected output in tests/golden/<name>.json (examples: example-<agent>-<variant>.json);
-#   - the text cases listed in text_cases below (show, check, ls),
+#   - the text cases listed in text_cases below (show, check, ls, diff),
 #     expected output in tests/golden/<name>.txt.
 #
 # Each command runs from the directory holding its input, with a relative
@@ -77,6 +77,18 @@ check-missing             tests/fixtures            check does-not-exist.md
 ls-examples               examples                  ls code-reviewer release-manager
 ls-code-reviewer          examples/code-reviewer    ls .
 ls-names                  @gen                      ls names
+diff-team-strict          examples/code-reviewer    diff team.md strict.md
+diff-stat-team-strict     examples/code-reviewer    diff --stat team.md strict.md
+diff-json-team-strict     examples/code-reviewer    diff --json team.md strict.md
+diff-3way                 examples/code-reviewer    diff team.md strict.md xml.md
+diff-release              examples/release-manager  diff v1.md v2.md
+diff-same                 examples/code-reviewer    diff team.md team.md
+diff-tools-spellings      tests/fixtures            diff tools-spellings.md tools-star.md
+diff-escapes              @gen                      diff escapes.md escapes-frontmatter.md
+diff-color-escapes        @gen                      diff --color=always escapes.md escapes-frontmatter.md
+diff-missing              tests/fixtures            diff headings-only.md does-not-exist.md
+diff-one-file             tests/fixtures            diff headings-only.md
+diff-bad-option           tests/fixtures            diff --colour headings-only.md setext.md
 '
 
 # Same locale, terminal and configuration everywhere; no user config.

@@ -12,6 +12,10 @@
 
 set -eu
 
+# Byte values from awk must not be re-encoded for a UTF-8 locale.
+LC_ALL=C
+export LC_ALL
+
 if [ $# -ne 1 ]; then
 	echo "usage: $0 DIR" >&2
 	exit 2
@@ -123,6 +127,28 @@ awk 'BEGIN {
 	s = ""; for (i = 0; i < 20000; i++) s = s "0123456789"
 	print s; print ""; print "## After the Long Line"; print ""; print "Text."
 }' >"$dir/long-line.md"
+
+# A 10 MB file: three sections of ordinary prose, 65 000 lines each.
+awk 'BEGIN {
+	print "---"; print "name: ten-megabytes"
+	print "description: Three sections of about 3.4 MB each."; print "---"
+	for (k = 1; k <= 3; k++) {
+		print ""; print "## Part " k; print ""
+		for (i = 0; i < 65000; i++)
+			print "Line " i " of part " k ": the same words, over and over."
+	}
+}' >"$dir/ten-megabytes.md"
+
+# Binary data: 8 KiB from a fixed linear congruential sequence, every byte
+# value included, with a "# " at the start so cmark sees a heading.
+awk 'BEGIN {
+	printf "# binary\n"
+	x = 12345
+	for (i = 0; i < 8192; i++) {
+		x = (x * 1103515245 + 12345) % 2147483648
+		printf "%c", int(x / 65536) % 256
+	}
+}' >"$dir/binary.md"
 
 # ------------------------------------------------------------ file names
 

@@ -1,0 +1,338 @@
+/*
+ * bench_diff: timings of the structural diff, in process.
+ *
+ *   bench_diff EXAMPLES_DIR [AGENTDIFF_BINARY]
+ *
+ * 1. 2-way structural diff of two ~12 KB variants (parsing excluded):
+ *    align + fmdiff + a word diff per changed row.  Target < 200 us.
+ * 2. N-way alignment of 2, 4, 8, 10 and 16 variants of ~12 KB.  Target for
+ *    10: < 5 ms; growth should be about linear.
+ * 3. With a binary given and git on PATH: a 3.5 MB pair written to /tmp,
+ *    `agentdiff diff` against `git diff --no-index`, both timed here (best
+ *    of 3, output to /dev/null).  Target: within 2x of git.
+ *
+ * The variants are built from the example agents: their bodies are
+ * concatenated to ~12 KB, then mutated deterministically (words changed,
+ * lines dropped, headings renamed) so that each variant differs.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "align.h"
+#include "doc.h"
+#include "fmdiff.h"
+#include "textdiff.h"
+#include "util.h"
+
+#define TARGET_SIZE 12000
+#define MAX_VARIANTS 16
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint32_t rng_state = 12345;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every examples/<agent>/<variant>.md, sorted. */
+static size_t list_examples(char ***out, const char *dir)
+{
+	DIR *top = opendir(dir), *sub;
+	struct dirent *e, *f;
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	char path[4096];
+
+	while (top && (e = readdir(top)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while ((f = readdir(sub)) != NULL) {
+			size_t len = strlen(f->d_name);
+
+			if (len < 4 || strcmp(f->d_name + len - 3, ".md"))
+				continue;
+			ad_xgrow((void **)&paths, &cap, n + 1, sizeof(*paths));
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, f->d_name);
+			paths[n++] = ad_xstrdup(path);
+		}
+		closedir(sub);
+	}
+	if (top)
+		closedir(top);
+	if (n)
+		qsort(paths, n, sizeof(*paths), cmp_str);
+	*out = paths;
+	return n;
+}
+
+/* The first example whole, then the others' bodies, until ~size bytes. */
+static void build_base(ad_buf *out, char **paths, size_t n, size_t size)
+{
+	size_t i, round = 0;
+
+	while (out->size < size && n) {
+		for (i = 0; i < n && out->size < size; i++) {
+			char *data = NULL;
+			size_t len = 0, skip = 0;
+			ad_doc *doc = NULL;
+
+			if (ad_read_file(&data, &len, paths[i], 1 << 20, NULL) < 0)
+				continue;
+			if (out->size && ad_doc_parse(&doc, NULL, data, len, NULL, NULL) == 0)
+				skip = ad_doc_body_start(doc);
+			ad_buf_put(out, data + skip, len - skip);
+			if (round)
+				ad_buf_printf(out, "\n## Appendix %zu-%zu\n\nMore notes.\n", round, i);
+			ad_doc_free(doc);
+			free(data);
+		}
+		round++;
+	}
+}
+
+/* A mutated copy: per line, some words changed, some lines dropped, some
+ * headings renamed. */
+static void mutate(ad_buf *out, const char *s, size_t len, unsigned seed)
+{
+	size_t i = 0;
+
+	rng_state = 2654435761u * (seed + 1);
+	while (i < len) {
+		size_t j = i;
+		uint32_t r = rng() % 100;
+
+		while (j < len && s[j] != '\n')
+			j++;
+		if (j < len)
+			j++;
+		if (i > 0 && s[i] != '#' && s[i] != '-' && r < 3) {
+			/* drop the line */
+		} else if (s[i] == '#' && r < 15) {
+			ad_buf_put(out, s + i, j - i - (s[j - 1] == '\n'));
+			ad_buf_printf(out, " (v%u)\n", seed);
+		} else if (r < 12) {
+			size_t k = i + (j - i) / 2;
+
+			while (k < j && s[k] != ' ')
+				k++;
+			ad_buf_put(out, s + i, k - i);
+			ad_buf_printf(out, " changed%u", seed);
+			ad_buf_put(out, s + k, j - k);
+		} else {
+			ad_buf_put(out, s + i, j - i);
+		}
+		i = j;
+	}
+}
+
+/* The 2-way pipeline minus parsing. */
+static size_t structural(const ad_doc *const *docs)
+{
+	ad_align *al = NULL;
+	ad_fmdiff *fd = NULL;
+	size_t i, words = 0;
+
+	ad_align_docs(&al, docs, 2, NULL);
+	ad_fmdiff_docs(&fd, docs, 2);
+	for (i = 0; al && i < ad_align_row_count(al); i++) {
+		const ad_align_row *row = ad_align_row_at(al, i);
+		const ad_section *a, *b;
+		ad_textdiff *wd = NULL;
+
+		if (row->cells[0] < 0 || row->cells[1] < 0)
+			continue;
+		a = &ad_doc_sections(docs[0])[row->cells[0]];
+		b = &ad_doc_sections(docs[1])[row->cells[1]];
+		if (a->lead_end - a->start == b->lead_end - b->start &&
+		    !memcmp(ad_doc_data(docs[0]) + a->start, ad_doc_data(docs[1]) + b->start,
+			    a->lead_end - a->start))
+			continue;
+		ad_textdiff_words(&wd, ad_doc_data(docs[0]) + a->start, a->lead_end - a->start,
+				  ad_doc_data(docs[1]) + b->start, b->lead_end - b->start, NULL);
+		words += wd ? wd->count : 0;
+		ad_textdiff_free(wd);
+	}
+	ad_fmdiff_free(fd);
+	ad_align_free(al);
+	return words;
+}
+
+/* Best of a few batches: seconds per call. */
+#define TIME_IT(result, iters, stmt)                                              \
+	do {                                                                      \
+		int batch_, k_;                                                   \
+		double best_ = 1e9, t0_;                                          \
+		for (batch_ = 0; batch_ < 5; batch_++) {                          \
+			t0_ = now();                                              \
+			for (k_ = 0; k_ < (iters); k_++) {                        \
+				stmt;                                             \
+			}                                                         \
+			if ((now() - t0_) / (iters) < best_)                      \
+				best_ = (now() - t0_) / (iters);                  \
+		}                                                                 \
+		(result) = best_;                                                 \
+	} while (0)
+
+static double time_command(const char *cmd)
+{
+	double best = 1e9, t0;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		t0 = now();
+		if (system(cmd) == -1)
+			return -1;
+		if (now() - t0 < best)
+			best = now() - t0;
+	}
+	return best;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	int ok = fp && fwrite(data, 1, len, fp) == len;
+
+	if (fp && fclose(fp) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	char **paths = NULL;
+	size_t npaths, i, k;
+	ad_buf base = AD_BUF_INIT, var[MAX_VARIANTS];
+	ad_doc *docs[MAX_VARIANTS];
+	volatile size_t sink = 0;
+	double t;
+	static const size_t ns[] = { 2, 4, 8, 10, 16 };
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_diff EXAMPLES_DIR [AGENTDIFF_BINARY]\n");
+		return 2;
+	}
+	npaths = list_examples(&paths, argv[1]);
+	if (!npaths) {
+		fprintf(stderr, "bench_diff: no examples under %s\n", argv[1]);
+		return 1;
+	}
+	build_base(&base, paths, npaths, TARGET_SIZE);
+	for (i = 0; i < MAX_VARIANTS; i++) {
+		ad_buf tmp = AD_BUF_INIT;
+
+		var[i] = tmp;
+		if (i == 0)
+			ad_buf_put(&var[i], base.ptr, base.size);
+		else
+			mutate(&var[i], base.ptr, base.size, (unsigned)i);
+		if (ad_doc_parse(&docs[i], NULL, var[i].ptr, var[i].size, NULL, NULL) < 0)
+			return 1;
+	}
+	printf("variants: %zu bytes, %zu sections (variant 0)\n\n", var[0].size,
+	       ad_doc_section_count(docs[0]));
+
+	TIME_IT(t, 200, sink += structural((const ad_doc *const *)docs));
+	printf("%-44s %10.1f us   (target < 200 us)\n",
+	       "2-way structural diff (align+fmdiff+words)", t * 1e6);
+
+	{
+		ad_align *al = NULL;
+		ad_fmdiff *fd = NULL;
+
+		TIME_IT(t, 200, {
+			ad_align_docs(&al, (const ad_doc *const *)docs, 2, NULL);
+			sink += ad_align_row_count(al);
+			ad_align_free(al);
+		});
+		printf("%-44s %10.1f us\n", "  of which align", t * 1e6);
+		TIME_IT(t, 200, {
+			ad_fmdiff_docs(&fd, (const ad_doc *const *)docs, 2);
+			sink += ad_fmdiff_row_count(fd);
+			ad_fmdiff_free(fd);
+		});
+		printf("%-44s %10.1f us\n", "  of which fmdiff", t * 1e6);
+	}
+
+	for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+		ad_align *al = NULL;
+		char label[64];
+
+		TIME_IT(t, 20, {
+			ad_align_docs(&al, (const ad_doc *const *)docs, ns[k], NULL);
+			sink += ad_align_row_count(al);
+			ad_align_free(al);
+		});
+		snprintf(label, sizeof(label), "N-way alignment, %zu variants", ns[k]);
+		printf("%-44s %10.3f ms   %s\n", label, t * 1e3,
+		       ns[k] == 10 ? "(target < 5 ms)" : "");
+	}
+
+	if (argc >= 3) {
+		ad_buf big_a = AD_BUF_INIT, big_b = AD_BUF_INIT;
+		const char *pa = "/tmp/agentdiff-bench-a.md", *pb = "/tmp/agentdiff-bench-b.md";
+		char cmd[8192];
+		double tg, ta;
+
+		/* 3.5 MB: the 12 KB variants repeated, the second mutated. */
+		for (i = 0; big_a.size < 3500000; i++) {
+			ad_buf_put(&big_a, var[0].ptr, var[0].size);
+			ad_buf_put(&big_b, var[1 + i % (MAX_VARIANTS - 1)].ptr,
+				   var[1 + i % (MAX_VARIANTS - 1)].size);
+		}
+		if (write_file(pa, big_a.ptr, big_a.size) < 0 ||
+		    write_file(pb, big_b.ptr, big_b.size) < 0) {
+			fprintf(stderr, "bench_diff: cannot write %s\n", pa);
+			return 1;
+		}
+		printf("\n3.5 MB pair: %s (%zu bytes), %s (%zu bytes)\n", pa, big_a.size, pb,
+		       big_b.size);
+		snprintf(cmd, sizeof(cmd), "git diff --no-index %s %s >/dev/null 2>&1", pa, pb);
+		tg = time_command(cmd);
+		snprintf(cmd, sizeof(cmd), "'%s' diff --color=never %s %s >/dev/null 2>&1",
+			 argv[2], pa, pb);
+		ta = time_command(cmd);
+		printf("%-44s %10.1f ms\n", "git diff --no-index", tg * 1e3);
+		printf("%-44s %10.1f ms   ratio %.2f (target <= 2)\n", "agentdiff diff (large: line by line)",
+		       ta * 1e3, tg > 0 ? ta / tg : 0.0);
+		ad_buf_free(&big_a);
+		ad_buf_free(&big_b);
+	} else {
+		printf("\n3.5 MB case: run `bench_diff EXAMPLES ./agentdiff` to time it against\n"
+		       "`git diff --no-index` (pair written to /tmp/agentdiff-bench-[ab].md).\n");
+	}
+
+	for (i = 0; i < MAX_VARIANTS; i++) {
+		ad_doc_free(docs[i]);
+		ad_buf_free(&var[i]);
+	}
+	for (i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	ad_buf_free(&base);
+	return sink == (size_t)-1;
+}
