@@ -32,6 +32,9 @@ void ad_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ad_cli_error(const ad_error *err);
 /* Writes text from a file to fp with controls made visible. */
 void ad_cli_put_sanitized(FILE *fp, const char *s, size_t len);
+/* Appends s sanitized and cut to at most width characters, on a
+ * character boundary; "..." marks a cut. */
+void ad_cli_put_cut(ad_buf *out, const char *s, size_t len, size_t width);
 /* Writes a whole buffer to stdout; returns 0 or -1 on a write error. */
 int ad_cli_write_stdout(const ad_buf *buf);
 

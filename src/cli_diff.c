@@ -90,27 +90,6 @@ static void put_clean(ad_buf *out, const char *s, size_t len)
 	ad_term_sanitize(out, s, len, true);
 }
 
-/* s sanitized and cut to width characters ("..." marks a cut). */
-static void put_cut(ad_buf *out, const char *s, size_t len, size_t width)
-{
-	ad_buf clean = AD_BUF_INIT;
-	size_t i, chars = 0;
-
-	ad_term_sanitize(&clean, s, len, false);
-	for (i = 0; i < clean.size; i++) {
-		if (((unsigned char)clean.ptr[i] & 0xC0) != 0x80 && ++chars > width) {
-			while (i > 0 && clean.ptr[i - 1] == ' ')
-				i--;
-			ad_buf_put(out, clean.ptr, i);
-			ad_buf_puts(out, "...");
-			ad_buf_free(&clean);
-			return;
-		}
-	}
-	if (clean.size)
-		ad_buf_put(out, clean.ptr, clean.size);
-	ad_buf_free(&clean);
-}
 
 static bool is_space(char ch)
 {
@@ -506,17 +485,17 @@ static void put_label(ad_buf *out, const ad_section *s)
 		return;
 	case AD_SECTION_TAG:
 		ad_buf_putc(out, '<');
-		put_cut(out, s->tag, strlen(s->tag), 30);
+		ad_cli_put_cut(out, s->tag, strlen(s->tag), 30);
 		ad_buf_putc(out, '>');
 		if (strcmp(s->title, s->tag)) {
 			ad_buf_putc(out, ' ');
-			put_cut(out, s->title, strlen(s->title), TITLE_WIDTH);
+			ad_cli_put_cut(out, s->title, strlen(s->title), TITLE_WIDTH);
 		}
 		return;
 	default:
 		ad_buf_printf(out, "%.*s ", s->level > 0 && s->level <= 6 ? s->level : 1,
 			      "######");
-		put_cut(out, s->title, strlen(s->title), TITLE_WIDTH);
+		ad_cli_put_cut(out, s->title, strlen(s->title), TITLE_WIDTH);
 	}
 }
 
@@ -740,7 +719,7 @@ static void put_names(const ctx *c, const char *sign, const char *color,
 		ad_buf_putc(c->out, ' ');
 		sgr(c, color);
 		ad_buf_puts(c->out, sign);
-		put_cut(c->out, names[k], strlen(names[k]), TITLE_WIDTH);
+		ad_cli_put_cut(c->out, names[k], strlen(names[k]), TITLE_WIDTH);
 		sgr(c, SGR_RESET);
 	}
 }
@@ -773,16 +752,16 @@ static bool render_frontmatter(const ctx *c, const ad_fmdiff *fd)
 			field_text(&va, r, d);
 			sgr(c, added ? SGR_GREEN : SGR_RED);
 			ad_buf_puts(c->out, added ? "+" : "-");
-			put_cut(c->out, r->key, strlen(r->key), 40);
+			ad_cli_put_cut(c->out, r->key, strlen(r->key), 40);
 			ad_buf_printf(c->out, ": ");
-			put_cut(c->out, ad_buf_cstr(&va), va.size, 2 * VALUE_WIDTH);
+			ad_cli_put_cut(c->out, ad_buf_cstr(&va), va.size, 2 * VALUE_WIDTH);
 			ad_buf_printf(c->out, " (line %d)", r->cells[d]->line);
 			sgr(c, SGR_RESET);
 			ad_buf_putc(c->out, '\n');
 			continue;
 		}
 		ad_buf_puts(c->out, " ");
-		put_cut(c->out, r->key, strlen(r->key), 40);
+		ad_cli_put_cut(c->out, r->key, strlen(r->key), 40);
 		ad_buf_puts(c->out, ":");
 		if (r->set) {
 			put_names(c, "+", SGR_GREEN, r->names[1].added, r->names[1].nadded);
@@ -799,11 +778,11 @@ static bool render_frontmatter(const ctx *c, const ad_fmdiff *fd)
 		if (short_value(ad_buf_cstr(&va), va.size) && short_value(ad_buf_cstr(&vb), vb.size)) {
 			ad_buf_putc(c->out, ' ');
 			sgr(c, SGR_RED);
-			put_cut(c->out, ad_buf_cstr(&va), va.size, VALUE_WIDTH);
+			ad_cli_put_cut(c->out, ad_buf_cstr(&va), va.size, VALUE_WIDTH);
 			sgr(c, SGR_RESET);
 			ad_buf_puts(c->out, " -> ");
 			sgr(c, SGR_GREEN);
-			put_cut(c->out, ad_buf_cstr(&vb), vb.size, VALUE_WIDTH);
+			ad_cli_put_cut(c->out, ad_buf_cstr(&vb), vb.size, VALUE_WIDTH);
 			sgr(c, SGR_RESET);
 			ad_buf_putc(c->out, '\n');
 		} else {
@@ -974,7 +953,7 @@ static void put_padded(ad_buf *out, const char *s, size_t width)
 {
 	size_t mark = out->size, i, chars = 0;
 
-	put_cut(out, s, strlen(s), width);
+	ad_cli_put_cut(out, s, strlen(s), width);
 	for (i = mark; i < out->size; i++)
 		chars += ((unsigned char)out->ptr[i] & 0xC0) != 0x80;
 	while (chars++ < width)
@@ -1185,9 +1164,9 @@ static void file_header(const ctx *c, size_t a, size_t b)
 {
 	sgr(c, SGR_BOLD);
 	ad_buf_puts(c->out, "--- ");
-	put_cut(c->out, c->names[a], strlen(c->names[a]), 200);
+	ad_cli_put_cut(c->out, c->names[a], strlen(c->names[a]), 200);
 	ad_buf_puts(c->out, "\n+++ ");
-	put_cut(c->out, c->names[b], strlen(c->names[b]), 200);
+	ad_cli_put_cut(c->out, c->names[b], strlen(c->names[b]), 200);
 	sgr(c, SGR_RESET);
 	ad_buf_putc(c->out, '\n');
 }

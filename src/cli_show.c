@@ -199,27 +199,6 @@ static void show_json(ad_buf *out, const ad_doc *doc)
 
 /* ---------------------------------------------------------------- text */
 
-/* Appends s sanitized and cut to at most width characters ("..." marks a cut). */
-static void put_cut(ad_buf *out, const char *s, size_t len, size_t width)
-{
-	ad_buf clean = AD_BUF_INIT;
-	size_t i, chars = 0;
-
-	ad_term_sanitize(&clean, s, len, false);
-	for (i = 0; i < clean.size; i++) {
-		if (((unsigned char)clean.ptr[i] & 0xC0) != 0x80 && ++chars > width) {
-			/* Cut at this character boundary. */
-			while (i > 0 && clean.ptr[i - 1] == ' ')
-				i--;
-			ad_buf_put(out, clean.ptr, i);
-			ad_buf_puts(out, "...");
-			ad_buf_free(&clean);
-			return;
-		}
-	}
-	ad_buf_put(out, clean.ptr ? clean.ptr : "", clean.size);
-	ad_buf_free(&clean);
-}
 
 static void text_field_value(ad_buf *out, const ad_fm_field *f)
 {
@@ -232,14 +211,14 @@ static void text_field_value(ad_buf *out, const ad_fm_field *f)
 				ad_buf_puts(&v, ", ");
 			ad_buf_puts(&v, f->items[k]);
 		}
-		put_cut(out, ad_buf_cstr(&v), v.size, VALUE_WIDTH);
+		ad_cli_put_cut(out, ad_buf_cstr(&v), v.size, VALUE_WIDTH);
 		ad_buf_printf(out, "  (%s, %zu)", ad_fm_kind_name(f->kind), f->nitems);
 	} else {
 		/* Show a block of text by its first line. */
 		const char *nl = strpbrk(f->value, "\r\n");
 		size_t len = nl ? (size_t)(nl - f->value) : strlen(f->value);
 
-		put_cut(out, f->value, len, VALUE_WIDTH);
+		ad_cli_put_cut(out, f->value, len, VALUE_WIDTH);
 		if (f->kind != AD_FM_SCALAR && f->kind != AD_FM_NULL)
 			ad_buf_printf(out, "  (%s)", ad_fm_kind_name(f->kind));
 		else if (nl)
@@ -269,15 +248,15 @@ void ad_cli_outline(ad_buf *out, const ad_doc *doc, const char *indent, int max_
 		ad_buf_printf(out, "%s%5d  %*s", indent, s->line, ind, "");
 		if (s->kind == AD_SECTION_TAG) {
 			ad_buf_putc(out, '<');
-			put_cut(out, s->tag, strlen(s->tag), 40);
+			ad_cli_put_cut(out, s->tag, strlen(s->tag), 40);
 			ad_buf_putc(out, '>');
 			if (strcmp(s->title, s->tag)) {
 				ad_buf_putc(out, ' ');
-				put_cut(out, s->title, strlen(s->title), 80);
+				ad_cli_put_cut(out, s->title, strlen(s->title), 80);
 			}
 		} else {
 			ad_buf_printf(out, "%.*s ", s->level, "######");
-			put_cut(out, s->title, strlen(s->title), 80);
+			ad_cli_put_cut(out, s->title, strlen(s->title), 80);
 		}
 		ad_buf_putc(out, '\n');
 	}
@@ -289,7 +268,7 @@ static void show_text(ad_buf *out, const ad_doc *doc)
 	const ad_diag *diags = ad_doc_diags(doc);
 	size_t i, n, keyw = 0;
 
-	put_cut(out, ad_doc_path(doc), strlen(ad_doc_path(doc)), 200);
+	ad_cli_put_cut(out, ad_doc_path(doc), strlen(ad_doc_path(doc)), 200);
 	ad_buf_printf(out, "  %zu bytes, %d lines\n", ad_doc_size(doc), ad_doc_line_count(doc));
 	if (!fm) {
 		ad_buf_puts(out, "frontmatter  none\n");
@@ -307,7 +286,7 @@ static void show_text(ad_buf *out, const ad_doc *doc)
 			size_t klen = strlen(f->key);
 
 			ad_buf_printf(out, "%5d  ", f->line);
-			put_cut(out, f->key, klen, 24);
+			ad_cli_put_cut(out, f->key, klen, 24);
 			ad_buf_printf(out, "%*s  ", (int)(keyw > klen ? keyw - klen : 0), "");
 			text_field_value(out, f);
 			ad_buf_putc(out, '\n');
@@ -319,7 +298,7 @@ static void show_text(ad_buf *out, const ad_doc *doc)
 	for (i = 0; i < n; i++) {
 		ad_buf_printf(out, "%d:%d: %s: ", diags[i].line, diags[i].column,
 			      ad_diag_severity_name(diags[i].severity));
-		put_cut(out, diags[i].message, strlen(diags[i].message), 200);
+		ad_cli_put_cut(out, diags[i].message, strlen(diags[i].message), 200);
 		ad_buf_printf(out, " [%s]\n", diags[i].id);
 	}
 }

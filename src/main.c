@@ -75,6 +75,25 @@ void ad_cli_put_sanitized(FILE *fp, const char *s, size_t len)
 	ad_buf_free(&clean);
 }
 
+void ad_cli_put_cut(ad_buf *out, const char *s, size_t len, size_t width)
+{
+	ad_buf clean = AD_BUF_INIT;
+	size_t i, chars = 0;
+
+	ad_term_sanitize(&clean, s, len, false);
+	for (i = 0; i < clean.size; i++) {
+		if (((unsigned char)clean.ptr[i] & 0xC0) != 0x80 && ++chars > width) {
+			while (i > 0 && clean.ptr[i - 1] == ' ')
+				i--;
+			break;
+		}
+	}
+	ad_buf_put(out, clean.ptr ? clean.ptr : "", i);
+	if (i < clean.size)
+		ad_buf_puts(out, "...");
+	ad_buf_free(&clean);
+}
+
 int ad_cli_write_stdout(const ad_buf *buf)
 {
 	if (buf->size && fwrite(buf->ptr, 1, buf->size, stdout) != buf->size)
