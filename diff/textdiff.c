@@ -642,6 +642,24 @@ static void S_env_init(S_env *e, int mode, const ad_textdiff_options *opts)
 	e->flags = opts ? opts->flags : 0;
 }
 
+/* Points e at the lines of a and b; la and lb are the caller's to free. */
+static int S_lines_env(S_env *e, ad_lines *la, ad_lines *lb, const char *a, size_t alen,
+		       const char *b, size_t blen)
+{
+	int error;
+
+	if ((error = ad_lines_build(la, a, alen)) < 0 ||
+	    (error = ad_lines_build(lb, b, blen)) < 0)
+		return error;
+	e->data[0] = (const unsigned char *)a;
+	e->data[1] = (const unsigned char *)b;
+	e->off[0] = la->starts;
+	e->off[1] = lb->starts;
+	e->len[0] = la->count;
+	e->len[1] = lb->count;
+	return 0;
+}
+
 /* Classes, scratch and the match: everything up to compaction. */
 static void S_match(S_env *e, const ad_textdiff_options *opts)
 {
@@ -1090,15 +1108,8 @@ int ad_textdiff_lines(ad_textdiff **out, const char *a, size_t alen,
 
 	*out = NULL;
 	S_env_init(&e, S_LINES, opts);
-	if ((error = ad_lines_build(&la, a, alen)) < 0 ||
-	    (error = ad_lines_build(&lb, b, blen)) < 0)
+	if ((error = S_lines_env(&e, &la, &lb, a, alen, b, blen)) < 0)
 		goto done;
-	e.data[0] = (const unsigned char *)a;
-	e.data[1] = (const unsigned char *)b;
-	e.off[0] = la.starts;
-	e.off[1] = lb.starts;
-	e.len[0] = la.count;
-	e.len[1] = lb.count;
 	S_match(&e, opts);
 	S_compact(&e);
 	*out = S_build(&e, AD_TEXTDIFF_LINES);
@@ -1344,15 +1355,8 @@ double ad_textdiff_similarity(const char *a, size_t alen,
 		return 0.0;
 	S_env_init(&e, unit == AD_TEXTDIFF_LINES ? S_LINES : S_TOKENS, opts);
 	if (unit == AD_TEXTDIFF_LINES) {
-		if (ad_lines_build(&la, a, alen) < 0 ||
-		    ad_lines_build(&lb, b, blen) < 0)
+		if (S_lines_env(&e, &la, &lb, a, alen, b, blen) < 0)
 			goto done;
-		e.data[0] = (const unsigned char *)a;
-		e.data[1] = (const unsigned char *)b;
-		e.off[0] = la.starts;
-		e.off[1] = lb.starts;
-		e.len[0] = la.count;
-		e.len[1] = lb.count;
 		S_match(&e, opts);
 	} else if (S_words_env(&e, off, kind, a, alen, b, blen, opts) < 0) {
 		goto done;

@@ -32,6 +32,10 @@ void ad_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ad_cli_error(const ad_error *err);
 /* Writes text from a file to fp with controls made visible. */
 void ad_cli_put_sanitized(FILE *fp, const char *s, size_t len);
+/* Prints text from a file on stdout, sanitized (NUL-terminated form). */
+void ad_cli_print(const char *s);
+/* one when n == 1, else many. */
+const char *ad_cli_plural(size_t n, const char *one, const char *many);
 /* Appends s sanitized and cut to at most width characters, on a
  * character boundary; "..." marks a cut. */
 void ad_cli_put_cut(ad_buf *out, const char *s, size_t len, size_t width);

@@ -58,28 +58,18 @@ static bool is_markdown(const char *path)
 	       (n >= 9 && strcasecmp(path + n - 9, ".markdown") == 0);
 }
 
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-static void put_file_text(const char *s)
-{
-	ad_cli_put_sanitized(stdout, s, strlen(s));
-}
-
 static void print_finding(const char *path, const ad_diag *d)
 {
-	put_file_text(path);
+	ad_cli_print(path);
 	if (d->line > 0) {
 		printf(":%d", d->line);
 		if (d->column > 0)
 			printf(":%d", d->column);
 	}
 	printf(": %s: ", ad_diag_severity_name(d->severity));
-	put_file_text(d->message ? d->message : "");
+	ad_cli_print(d->message ? d->message : "");
 	fputs(" [", stdout);
-	put_file_text(d->id ? d->id : "");
+	ad_cli_print(d->id ? d->id : "");
 	fputs("]\n", stdout);
 }
 
@@ -288,11 +278,11 @@ int ad_cli_check(int argc, char **argv)
 			failed = true;
 		}
 		fprintf(stderr, "%zu %s checked, %zu %s, %zu %s", t.files,
-			plural(t.files, "file", "files"), t.errors,
-			plural(t.errors, "error", "errors"), t.warnings,
-			plural(t.warnings, "warning", "warnings"));
+			ad_cli_plural(t.files, "file", "files"), t.errors,
+			ad_cli_plural(t.errors, "error", "errors"), t.warnings,
+			ad_cli_plural(t.warnings, "warning", "warnings"));
 		if (t.infos)
-			fprintf(stderr, ", %zu %s", t.infos, plural(t.infos, "info", "infos"));
+			fprintf(stderr, ", %zu %s", t.infos, ad_cli_plural(t.infos, "info", "infos"));
 		fputc('\n', stderr);
 	}
 	if (failed)

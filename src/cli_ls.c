@@ -53,16 +53,6 @@ static int digits(size_t n)
 	return d;
 }
 
-static void put_file_text(const char *s)
-{
-	ad_cli_put_sanitized(stdout, s, strlen(s));
-}
-
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 static void print_text(const ad_workspace *ws, bool outline)
 {
 	size_t nagents = ad_ws_agent_count(ws), nskipped = ad_ws_skipped_count(ws);
@@ -88,8 +78,8 @@ static void print_text(const ad_workspace *ws, bool outline)
 	for (i = 0; i < nagents; i++) {
 		const ad_ws_agent *a = ad_ws_agent_at(ws, i);
 
-		put_file_text(a->name);
-		printf("  %zu %s", a->nvariants, plural(a->nvariants, "variant", "variants"));
+		ad_cli_print(a->name);
+		printf("  %zu %s", a->nvariants, ad_cli_plural(a->nvariants, "variant", "variants"));
 		if (a->nfolders > 1)
 			printf(" in %zu folders", a->nfolders);
 		putchar('\n');
@@ -97,10 +87,10 @@ static void print_text(const ad_workspace *ws, bool outline)
 			const ad_ws_variant *v = &a->variants[j];
 
 			fputs("  ", stdout);
-			put_file_text(v->path);
+			ad_cli_print(v->path);
 			printf("%*s  %*zu %-8s  %*zu %s\n", (int)(path_w - display_width(v->path)), "",
-			       sections_w, v->nsections, plural(v->nsections, "section", "sections"),
-			       bytes_w, v->size, plural(v->size, "byte", "bytes"));
+			       sections_w, v->nsections, ad_cli_plural(v->nsections, "section", "sections"),
+			       bytes_w, v->size, ad_cli_plural(v->size, "byte", "bytes"));
 			if (outline && v->doc) {
 				ad_buf tree = AD_BUF_INIT;
 
@@ -115,7 +105,7 @@ static void print_text(const ad_workspace *ws, bool outline)
 
 	if (nskipped == 0)
 		return;
-	printf("skipped %zu %s:\n", nskipped, plural(nskipped, "file", "files"));
+	printf("skipped %zu %s:\n", nskipped, ad_cli_plural(nskipped, "file", "files"));
 	for (i = 0; i < nskipped; i++) {
 		const ad_ws_skipped *sk = ad_ws_skipped_at(ws, i);
 
@@ -125,14 +115,14 @@ static void print_text(const ad_workspace *ws, bool outline)
 			continue;
 		}
 		fputs("  ", stdout);
-		put_file_text(sk->path);
+		ad_cli_print(sk->path);
 		fputs(": ", stdout);
-		put_file_text(sk->message);
+		ad_cli_print(sk->message);
 		putchar('\n');
 	}
 	if (not_markdown)
 		printf("  %zu %s not Markdown (--json lists them)\n", not_markdown,
-		       plural(not_markdown, "file is", "files are"));
+		       ad_cli_plural(not_markdown, "file is", "files are"));
 }
 
 static void print_json(ad_buf *out, const ad_workspace *ws)

@@ -75,6 +75,16 @@ void ad_cli_put_sanitized(FILE *fp, const char *s, size_t len)
 	ad_buf_free(&clean);
 }
 
+void ad_cli_print(const char *s)
+{
+	ad_cli_put_sanitized(stdout, s, strlen(s));
+}
+
+const char *ad_cli_plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 void ad_cli_put_cut(ad_buf *out, const char *s, size_t len, size_t width)
 {
 	ad_buf clean = AD_BUF_INIT;
