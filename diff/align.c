@@ -23,6 +23,7 @@
  * variant's positions along the first variant's order (as in patience
  * diff).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@ typedef struct {
 	size_t body, body_end; /* text under the heading */
 	uint64_t body_hash;    /* hash of the body's words, whitespace ignored */
 	uint32_t words;        /* non-space tokens in the body */
+	size_t key0;           /* its first token key in var.keys (unguarded) */
+	size_t sub_keys;       /* keys of its subtree: [key0, key0 + sub_keys) */
 	int sketch;            /* index in var.sk of the content sketch, -1 none */
 	bool content_is_body;
 } sec_info;
@@ -54,6 +57,11 @@ typedef struct {
 	sec_info *info;
 	int *prev;             /* previous sibling */
 	ad_textdiff_sketch *sk; /* 2 per section: body, subtree */
+	/* Every body's non-space tokens as keys (ad_textdiff_word_keys), one
+	 * run per section from info.key0: tokenised once, compared often.
+	 * NULL when guarded. */
+	uint64_t *keys;
+	size_t nkeys, kcap;
 	int *row;              /* row of each section */
 	double *sim;           /* body similarity to the row's reference; <0 unknown */
 	bool guard;            /* too many sections: no sketches */
@@ -239,35 +247,16 @@ static double title_sim(const sec_info *a, const sec_info *b)
 
 /* ---------------------------------------------------------- prepare */
 
-/* Hash of the words and punctuation of a text, whitespace ignored. */
-static uint64_t words_hash(const char *s, size_t n, uint32_t *count)
+/* Hash of a run of token keys: the words and punctuation of a text,
+ * whitespace ignored. */
+static uint64_t keys_hash(const uint64_t *keys, size_t n)
 {
 	uint64_t h = HASH_INIT;
-	size_t i = 0;
-	uint32_t c = 0;
+	size_t k;
 
-	while (i < n) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
-			i++;
-			continue;
-		}
-		if (is_word_byte(ch) || ch == '_') {
-			size_t st = i;
-
-			while (i < n && (is_word_byte((unsigned char)s[i]) || s[i] == '_'))
-				i++;
-			h = hash_bytes(h, s + st, i - st);
-		} else {
-			h = hash_bytes(h, s + i, 1);
-			i++;
-		}
-		h = hash_bytes(h, "\x1f", 1);
-		c++;
-	}
-	*count = c;
-	return h;
+	for (k = 0; k < n; k++)
+		h = (h ^ keys[k]) * 0x100000001b3ULL;
+	return h ^ (h >> 32);
 }
 
 static void sketch_add(ad_textdiff_sketch *to, const ad_textdiff_sketch *from)
@@ -323,7 +312,14 @@ static void prepare(var *v, const ad_doc *doc, size_t max_sections)
 			in->body_end = s->lead_end;
 		if (in->body > in->body_end)
 			in->body = in->body_end;
-		in->body_hash = words_hash(v->data + in->body, in->body_end - in->body, &in->words);
+		/* Guarded variants keep no keys: one run at a time. */
+		if (v->guard)
+			v->nkeys = 0;
+		in->key0 = v->nkeys;
+		in->words = (uint32_t)ad_textdiff_word_keys(&v->keys, &v->nkeys, &v->kcap,
+							    v->data + in->body,
+							    in->body_end - in->body);
+		in->body_hash = keys_hash(v->keys + in->key0, in->words);
 		in->sketch = -1;
 	}
 	/* Top-level previous siblings: parent -1 */
@@ -340,14 +336,18 @@ static void prepare(var *v, const ad_doc *doc, size_t max_sections)
 		for (i = 0; i < n; i++) {
 			sec_info *in = &v->info[i];
 
-			ad_textdiff_sketch_build(&v->sk[2 * i], v->data + in->body,
-						 in->body_end - in->body);
+			ad_textdiff_sketch_keys(&v->sk[2 * i], v->keys + in->key0, in->words);
 			v->sk[2 * i + 1] = v->sk[2 * i];
 		}
-		/* Subtree sketches bottom-up: pre-order, so children follow. */
+		/* Subtree sketches and key runs bottom-up: pre-order, so
+		 * children follow, and a subtree's bodies are one run. */
+		for (i = 0; i < n; i++)
+			v->info[i].sub_keys = v->info[i].words;
 		for (i = n - 1; i >= 0; i--)
-			if (v->secs[i].parent >= 0)
+			if (v->secs[i].parent >= 0) {
 				sketch_add(&v->sk[2 * v->secs[i].parent + 1], &v->sk[2 * i + 1]);
+				v->info[v->secs[i].parent].sub_keys += v->info[i].sub_keys;
+			}
 		for (i = 0; i < n; i++) {
 			sec_info *in = &v->info[i];
 
@@ -359,6 +359,11 @@ static void prepare(var *v, const ad_doc *doc, size_t max_sections)
 			}
 		}
 	}
+	if (v->guard) {
+		free(v->keys);
+		v->keys = NULL;
+		v->nkeys = v->kcap = 0;
+	}
 	free(last);
 	ad_buf_free(&norm);
 }
@@ -368,6 +373,7 @@ static void var_free(var *v)
 	free(v->info);
 	free(v->prev);
 	free(v->sk);
+	free(v->keys);
 	free(v->row);
 	free(v->sim);
 }
@@ -501,8 +507,10 @@ static int cmp_cand(const void *pa, const void *pb)
 	return a->row - b->row;
 }
 
+/* The sketch bound of the similarity of a and b (nz: a's non-zero
+ * buckets): Dice's, or with contain the overlap (see by_containment). */
 static double sparse_sim(const ad_textdiff_sketch *a, const uint8_t *nz, int nnz,
-			 const ad_textdiff_sketch *b)
+			 const ad_textdiff_sketch *b, bool contain)
 {
 	uint64_t common = 0;
 	int k;
@@ -514,6 +522,8 @@ static double sparse_sim(const ad_textdiff_sketch *a, const uint8_t *nz, int nnz
 
 		common += x < y ? x : y;
 	}
+	if (contain)
+		return (double)common / sqrt((double)a->total * b->total);
 	return 2.0 * (double)common / ((double)a->total + (double)b->total);
 }
 
@@ -530,9 +540,82 @@ static double body_similarity(const var *a, int sa, const var *b, int sb)
 
 	if (x->words == y->words && x->body_hash == y->body_hash)
 		return 1.0;
+	if (a->keys && b->keys)
+		return ad_textdiff_keys_similarity(a->keys + x->key0, (int)x->words,
+						   b->keys + y->key0, (int)y->words, NULL);
 	return ad_textdiff_similarity(a->data + x->body, x->body_end - x->body,
 				      b->data + y->body, y->body_end - y->body,
 				      AD_TEXTDIFF_WORDS, NULL);
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* How many of a's keys b has too, as multisets. */
+static size_t bag_common(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	uint64_t *x = ad_xmalloc((na + nb + 1) * sizeof(*x)), *y = x + na;
+	size_t i = 0, j = 0, common = 0;
+
+	memcpy(x, a, na * sizeof(*x));
+	memcpy(y, b, nb * sizeof(*y));
+	qsort(x, na, sizeof(*x), cmp_u64);
+	qsort(y, nb, sizeof(*y), cmp_u64);
+	while (i < na && j < nb) {
+		if (x[i] == y[j])
+			common++, i++, j++;
+		else if (x[i] < y[j])
+			i++;
+		else
+			j++;
+	}
+	free(x);
+	return common;
+}
+
+/* Whether a candidate pair is compared by overlap, not by Dice's share of
+ * common words: a section whose words are spread over subsections on one
+ * side and in one section on the other ("## API Design" over "### REST",
+ * "### GraphQL" against one "## API Design"), under titles that already
+ * agree.  The overlap coefficient common / sqrt(|a| |b|) (Ochiai's) is
+ * kinder than Dice to the difference in size, but still prefers the
+ * candidate of the closest size (the <examples> wrapper over one of its
+ * <example>s). */
+static bool by_containment(const sec_info *x, const sec_info *y, double title)
+{
+	return title >= 0.75 && x->content_is_body != y->content_is_body;
+}
+
+/* The word similarity of what two sections are compared by (their body,
+ * or their subtree when the body says too little), exact: a word diff of
+ * two bodies, else bags of words (never above the sketches' bound). */
+static double content_similarity(const var *a, int sa, const var *b, int sb,
+				 double title)
+{
+	const sec_info *x = &a->info[sa], *y = &b->info[sb];
+	int nx, ny, na, nb;
+	size_t common;
+
+	if (x->content_is_body && y->content_is_body)
+		return body_similarity(a, sa, b, sb);
+	if (!a->keys || !b->keys)
+		return 0.0;
+	na = nx = (int)(x->content_is_body ? x->words : x->sub_keys);
+	nb = ny = (int)(y->content_is_body ? y->words : y->sub_keys);
+	if (!na && !nb)
+		return 1.0;
+	if (!na || !nb)
+		return 0.0;
+	/* Where subtrees are compared, their parts may come in another order
+	 * than the other side's paragraphs: a bag of words, not a diff. */
+	common = bag_common(a->keys + x->key0, (size_t)nx, b->keys + y->key0, (size_t)ny);
+	if (by_containment(x, y, title))
+		return (double)common / sqrt((double)na * nb);
+	return 2.0 * (double)common / ((double)na + nb);
 }
 
 /* A max-heap of candidates by score. */
@@ -639,20 +722,25 @@ static void match_scored(ctx *c, int d)
 				if (t < 0.75)
 					continue;
 			} else {
-				need = t >= 0.75 ? o->content_threshold / 2
+				/* Titles the same but for plurals and such say
+				 * enough alone, as in P1; close ones need some
+				 * content in common, others more. */
+				need = t >= 0.95 ? 0.0
+				       : t >= 0.75 ? o->content_threshold / 2
 				       : t >= 0.5 ? o->content_threshold : o->rename_threshold;
-				content = sparse_sim(ska, nz, nnz, skb);
+				/* The sizes alone may rule it out: Dice is at
+				 * most 2 min / (sum), before any bucket. */
+				if (!by_containment(a, b, t) &&
+				    2.0 * (ska->total < skb->total ? ska->total : skb->total) <
+					    need * ((double)ska->total + skb->total))
+					continue;
+				content = sparse_sim(ska, nz, nnz, skb, by_containment(a, b, t));
 				if (content < need)
 					continue;
-				if (a->content_is_body && b->content_is_body) {
-					exact = content >= 1.0 && a->body_hash == b->body_hash;
-				} else {
-					/* A subtree on one side: the sketch is all we
-					 * have; discount its optimism. */
-					content *= 0.9;
-					if (content < need && t < 0.75)
-						continue;
-				}
+				/* The sketch is an upper bound: the real similarity
+				 * comes when the candidate reaches the top. */
+				exact = a->content_is_body && b->content_is_body &&
+					content >= 1.0 && a->body_hash == b->body_hash;
 			}
 			bonus = 0.0;
 			pb = rv->secs[ri->ref_sec].parent;
@@ -680,7 +768,10 @@ static void match_scored(ctx *c, int d)
 		if (v->row[x.sec] >= 0 || !row_free(c, x.row, d))
 			continue;
 		if (!x.exact) {
-			x.content = body_similarity(v, x.sec, &c->v[ri->ref_doc], ri->ref_sec);
+			x.content = content_similarity(v, x.sec, &c->v[ri->ref_doc], ri->ref_sec,
+						       x.title);
+			if (x.content > 1.0)
+				x.content = 1.0;
 			if (x.content < x.need)
 				continue;
 			x.score = 0.45 * x.title + 0.55 * x.content + x.bonus;
@@ -1006,6 +1097,10 @@ static void classify(ctx *c)
 			if ((int)d == ri->ref_doc)
 				continue;
 			sim = v->sim[s];
+			/* Two variants: exact (a diff of keys is cheap); more:
+			 * an estimate from the bags of words. */
+			if (sim < 0 && c->ndocs == 2 && rv->keys && v->keys)
+				sim = body_similarity(rv, ri->ref_sec, v, s);
 			if (sim < 0 && rv->sk && v->sk) /* estimate: bags of words */
 				sim = ad_textdiff_sketch_similarity(&rv->sk[2 * ri->ref_sec],
 								    &v->sk[2 * s]);

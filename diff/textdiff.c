@@ -72,8 +72,19 @@ static uint64_t S_hash(const unsigned char *p, size_t len)
 		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 		h ^= h >> 29;
 	}
-	w = 0;
-	memcpy(&w, p, len);
+	/* The tail, most of a word: two overlapping fixed-size loads (a
+	 * memcpy of a variable length would be a library call). */
+	if (len >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, p, 4);
+		memcpy(&y, p + len - 4, 4);
+		w = x | (uint64_t)y << 32;
+	} else if (len) {
+		w = p[0] | (uint64_t)p[len / 2] << 8 | (uint64_t)p[len - 1] << 16;
+	} else {
+		w = 0;
+	}
 	return S_mix(h ^ w);
 }
 
@@ -221,10 +232,8 @@ typedef struct {
 static S_slot *S_slots_new(size_t cap)
 {
 	S_slot *t = ad_xmalloc(cap * sizeof(*t));
-	size_t k;
 
-	for (k = 0; k < cap; k++)
-		t[k].cls = -1;
+	memset(t, 0xff, cap * sizeof(*t)); /* every cls -1: empty */
 	return t;
 }
 
@@ -1172,11 +1181,24 @@ static size_t S_utf8(const unsigned char *p, size_t left, uint32_t *cp)
 	return n;
 }
 
-/* Classes of the ASCII characters: blanks, then 0-9 A-Z _ a-z. */
+/* Classes of the ASCII characters: blanks, then 0-9 A-Z _ a-z; bytes from
+ * 0x80 are S_CC_UTF8, to be decoded. */
+#define S_CC_UTF8 255
 #define S_ASCII_CLASS(c)                                                    \
-	(S_is_blank(c) ? CC_SPACE                                           \
+	((c) >= 0x80 ? S_CC_UTF8                                            \
+	 : (c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ||        \
+	   (c) == '\f' || (c) == '\v' ? CC_SPACE                             \
 	 : ((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') ||      \
 	   ((c) >= 'A' && (c) <= 'Z') || (c) == '_' ? CC_WORD : CC_PUNCT)
+#define S_CC4(n) S_ASCII_CLASS(n), S_ASCII_CLASS((n) + 1), \
+	S_ASCII_CLASS((n) + 2), S_ASCII_CLASS((n) + 3)
+#define S_CC16(n) S_CC4(n), S_CC4((n) + 4), S_CC4((n) + 8), S_CC4((n) + 12)
+#define S_CC64(n) S_CC16(n), S_CC16((n) + 16), S_CC16((n) + 32), S_CC16((n) + 48)
+
+/* A table, since tokenising is most of the cost of comparing prose. */
+static const unsigned char S_cc[256] = {
+	S_CC64(0), S_CC64(64), S_CC64(128), S_CC64(192)
+};
 
 static int S_char_class(const unsigned char *p, size_t left, size_t *w)
 {
@@ -1185,7 +1207,7 @@ static int S_char_class(const unsigned char *p, size_t left, size_t *w)
 
 	*w = 1;
 	if (c < 0x80)
-		return S_ASCII_CLASS(c);
+		return S_cc[c];
 	if (!(*w = S_utf8(p, left, &cp))) {
 		*w = 1;
 		return CC_PUNCT; /* an invalid byte stands alone */
@@ -1204,31 +1226,44 @@ static int S_char_class(const unsigned char *p, size_t left, size_t *w)
 	return CC_WORD;
 }
 
-/* End of the token that starts at i; its kind in *kind. */
+/* End of the token that starts at i; its kind in *kind.  ASCII goes by
+ * the table; only bytes from 0x80 are decoded. */
 static size_t S_token(const unsigned char *p, size_t len, size_t i,
 		      unsigned char *kind)
 {
 	size_t w, j;
-	int cc = S_char_class(p + i, len - i, &w), lines = 0;
+	int cc = S_cc[p[i]], lines = 0;
 
+	if (cc == S_CC_UTF8)
+		cc = S_char_class(p + i, len - i, &w);
+	else
+		w = 1;
 	switch (cc) {
 	case CC_SPACE:
-		for (j = i; j < len && S_char_class(p + j, len - j, &w) ==
-				       CC_SPACE; j += w)
+		for (j = i; j < len; j += w) {
+			int k = S_cc[p[j]];
+
+			w = 1;
+			if (k == S_CC_UTF8)
+				k = S_char_class(p + j, len - j, &w);
+			if (k != CC_SPACE)
+				break;
 			if (p[j] == '\n' || (p[j] == '\r' &&
 					     (j + 1 == len || p[j + 1] != '\n')))
 				lines++;
+		}
 		*kind = lines >= 2 ? TK_BREAK : TK_SPACE;
 		return j;
 	case CC_WORD:
 		for (j = i + w; j < len; j += w) {
-			if (p[j] < 0x80) {
-				if (S_ASCII_CLASS(p[j]) != CC_WORD)
-					break;
-				w = 1;
-			} else if (S_char_class(p + j, len - j, &w) != CC_WORD) {
+			int k = S_cc[p[j]];
+
+			w = 1;
+			if (k == CC_WORD)
+				continue;
+			if (k != S_CC_UTF8 ||
+			    S_char_class(p + j, len - j, &w) != CC_WORD)
 				break;
-			}
 		}
 		*kind = TK_WORD;
 		return j;
@@ -1419,51 +1454,153 @@ double ad_textdiff_sketch_similarity(const ad_textdiff_sketch *a,
 	return 2.0 * (double)common / ((double)a->total + (double)b->total);
 }
 
+size_t ad_textdiff_word_keys(uint64_t **keys, size_t *n, size_t *cap,
+			     const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, st, first = *n;
+	unsigned char kind;
+
+	/* A token per three bytes is generous for prose; grow when not. */
+	ad_xgrow((void **)keys, cap, *n + len / 3 + 1, sizeof(**keys));
+	while (i < len) {
+		int k = S_cc[p[i]];
+
+		/* S_token's tokens, with the ASCII cases inline: this loop is
+		 * most of what aligning costs. */
+		st = i;
+		if (k == CC_SPACE) {
+			i++;
+			continue;
+		} else if (k == CC_PUNCT) {
+			i++;
+		} else if (k == CC_WORD) {
+			while (++i < len && S_cc[p[i]] == CC_WORD)
+				;
+			if (i < len && S_cc[p[i]] == S_CC_UTF8)
+				i = S_token(p, len, st, &kind); /* "café" */
+		} else {
+			i = S_token(p, len, st, &kind);
+			if (kind < TK_WORD)
+				continue;
+		}
+		if (*n == *cap)
+			ad_xgrow((void **)keys, cap, *n + 1, sizeof(**keys));
+		(*keys)[(*n)++] = S_hash(p + st, i - st);
+	}
+	return *n - first;
+}
+
+void ad_textdiff_sketch_keys(ad_textdiff_sketch *out, const uint64_t *keys,
+			     size_t n)
+{
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < n; k++) {
+		uint32_t *c = &out->bucket[keys[k] % AD_TEXTDIFF_SKETCH_BUCKETS];
+
+		if (*c < UINT32_MAX)
+			(*c)++;
+	}
+	out->total = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+double ad_textdiff_keys_similarity(const uint64_t *a, int na,
+				   const uint64_t *b, int nb,
+				   const ad_textdiff_options *opts)
+{
+	long matched = 0;
+	S_env e;
+	int s, i;
+
+	if (na <= 0 && nb <= 0)
+		return 1.0;
+	if (na <= 0 || nb <= 0)
+		return 0.0;
+	S_env_init(&e, S_KEYS, opts);
+	e.keys[0] = a;
+	e.keys[1] = b;
+	e.len[0] = na;
+	e.len[1] = nb;
+	S_match(&e, opts);
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < e.len[s]; i++)
+			matched += !e.chg[s][i];
+	S_env_free(&e);
+	return (double)matched / ((double)na + (double)nb);
+}
+
 /* ------------------------------------------------------- same words */
 
-enum { SW_END, SW_SPACE, SW_BREAK, SW_TOKEN };
+/* A text as the same-words test sees it: every run of white space one
+ * ' ' (or '\n' when it holds two line breaks or more, a paragraph break),
+ * none at either end, every other byte as is. */
+typedef struct {
+	const unsigned char *p;
+	size_t len, i;
+} S_sw;
 
-/* Next item of a text with whitespace normalised: leading whitespace is
- * skipped by the caller, whitespace before the end is the end. */
-static int S_sw_next(const unsigned char *p, size_t len, size_t *i,
-		     size_t *start)
+/* The next byte of the normalised text, -1 at its end. */
+static int S_sw_next(S_sw *t)
+{
+	size_t w, j;
+	int k, lines = 0;
+
+	if (t->i >= t->len)
+		return -1;
+	k = S_cc[t->p[t->i]];
+	if (k == S_CC_UTF8)
+		k = S_char_class(t->p + t->i, t->len - t->i, &w);
+	if (k != CC_SPACE)
+		return t->p[t->i++];
+	for (j = t->i; j < t->len; j += w) {
+		k = S_cc[t->p[j]];
+		w = 1;
+		if (k == S_CC_UTF8)
+			k = S_char_class(t->p + j, t->len - j, &w);
+		if (k != CC_SPACE)
+			break;
+		if (t->p[j] == '\n' || (t->p[j] == '\r' &&
+					(j + 1 == t->len || t->p[j + 1] != '\n')))
+			lines++;
+	}
+	t->i = j;
+	if (j >= t->len)
+		return -1; /* trailing white space */
+	return lines >= 2 ? '\n' : ' ';
+}
+
+/* Leading white space is dropped. */
+static void S_sw_skip_lead(S_sw *t)
 {
 	unsigned char kind;
 	size_t end;
 
-	if (*i >= len)
-		return SW_END;
-	*start = *i;
-	end = S_token(p, len, *i, &kind);
-	*i = end;
-	if (kind == TK_SPACE || kind == TK_BREAK)
-		return end >= len ? SW_END : kind == TK_BREAK ? SW_BREAK
-							      : SW_SPACE;
-	return SW_TOKEN;
+	if (t->len && (end = S_token(t->p, t->len, 0, &kind)) && kind <= TK_BREAK)
+		t->i = end;
 }
 
 int ad_textdiff_same_words(const char *a, size_t alen,
 			   const char *b, size_t blen)
 {
-	const unsigned char *pa = (const unsigned char *)a;
-	const unsigned char *pb = (const unsigned char *)b;
-	size_t ia = 0, ib = 0, sa = 0, sb = 0;
-	unsigned char kind;
+	S_sw x = { (const unsigned char *)a, alen, 0 };
+	S_sw y = { (const unsigned char *)b, blen, 0 };
+	int c;
 
-	if (alen && (sa = S_token(pa, alen, 0, &kind)) && kind <= TK_BREAK)
-		ia = sa; /* leading whitespace */
-	if (blen && (sb = S_token(pb, blen, 0, &kind)) && kind <= TK_BREAK)
-		ib = sb;
-	for (;;) {
-		int x = S_sw_next(pa, alen, &ia, &sa);
-		int y = S_sw_next(pb, blen, &ib, &sb);
-
-		if (x != y)
+	if (alen == blen && (!alen || memcmp(a, b, alen) == 0))
+		return 1;
+	S_sw_skip_lead(&x);
+	S_sw_skip_lead(&y);
+	do {
+		/* Equal bytes that are neither white space nor UTF-8 go as
+		 * they are; the rest through S_sw_next. */
+		while (x.i < x.len && y.i < y.len && x.p[x.i] == y.p[y.i] &&
+		       S_cc[x.p[x.i]] >= CC_WORD && S_cc[x.p[x.i]] != S_CC_UTF8)
+			x.i++, y.i++;
+		c = S_sw_next(&x);
+		if (c != S_sw_next(&y))
 			return 0;
-		if (x == SW_END)
-			return 1;
-		if (x == SW_TOKEN && (ia - sa != ib - sb ||
-				      memcmp(pa + sa, pb + sb, ia - sa) != 0))
-			return 0;
-	}
+	} while (c >= 0);
+	return 1;
 }

@@ -172,4 +172,26 @@ void ad_textdiff_sketch_build(ad_textdiff_sketch *out, const char *text,
 double ad_textdiff_sketch_similarity(const ad_textdiff_sketch *a,
 				     const ad_textdiff_sketch *b);
 
+/*
+ * For comparing many texts with each other: tokenise each once into keys
+ * and compare the keys.  ad_textdiff_word_keys() appends the hashes of
+ * text's non-space tokens (the words and punctuation a word diff sees) to
+ * *keys, an array of *n keys and *cap capacity grown as needed, and returns
+ * how many it appended.  Equal tokens have equal keys.
+ *
+ * ad_textdiff_sketch_keys() is ad_textdiff_sketch_build() from keys (the
+ * same sketch), and ad_textdiff_keys_similarity() is the word similarity
+ * of two key sequences: the share of keys, on both sides, that a diff
+ * matches (1.0 when both are empty).  It differs from
+ * ad_textdiff_similarity(.., AD_TEXTDIFF_WORDS, ..) only in that white
+ * space is not diffed, so never exceeds the sketches' similarity either.
+ */
+size_t ad_textdiff_word_keys(uint64_t **keys, size_t *n, size_t *cap,
+			     const char *text, size_t len);
+void ad_textdiff_sketch_keys(ad_textdiff_sketch *out, const uint64_t *keys,
+			     size_t n);
+double ad_textdiff_keys_similarity(const uint64_t *a, int na,
+				   const uint64_t *b, int nb,
+				   const ad_textdiff_options *opts);
+
 #endif

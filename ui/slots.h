@@ -3,7 +3,7 @@
  *
  * Views never name a colour; they draw with a slot, and the theme (see
  * theme.h) maps each slot to a style.  The names are those of the
- * `color <slot> ...` lines in themes/*.theme.
+ * `color <slot> ...` lines of the theme files (themes/NAME.theme).
  */
 #ifndef AD_SLOTS_H
 #define AD_SLOTS_H
