@@ -830,6 +830,72 @@ static bool covers(const ad_textdiff_sketch *x, const ad_textdiff_sketch *y,
 	return with >= 0.7 && without < 0.85 && with >= without + 0.15;
 }
 
+/* Is x split into its two neighbours y and z: both of their words mostly
+ * from x, together covering x, neither alone?  Body sketches only. */
+static bool split_in_two(const ad_textdiff_sketch *x, const ad_textdiff_sketch *y,
+			 const ad_textdiff_sketch *z)
+{
+	if (x->total < MIN_CONTENT || y->total < MIN_CONTENT || z->total < MIN_CONTENT)
+		return false;
+	return containment(y, x, NULL) >= 0.6 && containment(z, x, NULL) >= 0.6 &&
+	       containment(x, y, z) >= 0.7 && containment(x, y, NULL) < 0.85 &&
+	       containment(x, z, NULL) < 0.85;
+}
+
+/* A section that no candidate matched because it became two (or two that
+ * became one), none of them matched: pairs the whole with the larger part,
+ * so that detect_split_merge() then finds the other part beside it.
+ * ("## Checklist" -> "## Before Tagging" + "## After Publishing".) */
+static void pair_split_parts(ctx *c, int d)
+{
+	var *v = &c->v[d];
+	size_t r;
+	int s;
+
+	for (r = 0; r < c->nrows; r++) {
+		const row_info *ri = &c->rows[r];
+		const var *rv = &c->v[ri->ref_doc];
+		const ad_textdiff_sketch *x = &rv->sk[2 * ri->ref_sec];
+
+		if (!row_free(c, (int)r, d) || !rv->info[ri->ref_sec].content_is_body)
+			continue;
+		for (s = 0; s < v->n; s++) {
+			int z = v->secs[s].next_sibling;
+
+			if (v->row[s] >= 0 || z < 0 || v->row[z] >= 0 ||
+			    !v->info[s].content_is_body || !v->info[z].content_is_body)
+				continue;
+			if (split_in_two(x, &v->sk[2 * s], &v->sk[2 * z])) {
+				int big = v->info[s].words >= v->info[z].words ? s : z;
+
+				assign(c, d, big, (int)r, -1.0);
+				break;
+			}
+		}
+	}
+	/* Two rows next to each other (in their reference) that d has as one
+	 * unmatched section. */
+	for (s = 0; s < v->n; s++) {
+		if (v->row[s] >= 0 || !v->info[s].content_is_body)
+			continue;
+		for (r = 0; r < c->nrows; r++) {
+			const row_info *ri = &c->rows[r];
+			const var *rv = &c->v[ri->ref_doc];
+			int y = ri->ref_sec, z = rv->secs[y].next_sibling, rz;
+
+			if (z < 0 || (rz = rv->row[z]) < 0 || !row_free(c, (int)r, d) ||
+			    !row_free(c, rz, d) || !rv->info[y].content_is_body ||
+			    !rv->info[z].content_is_body)
+				continue;
+			if (split_in_two(&v->sk[2 * s], &rv->sk[2 * y], &rv->sk[2 * z])) {
+				assign(c, d, s, rv->info[y].words >= rv->info[z].words ? (int)r : rz,
+				       -1.0);
+				break;
+			}
+		}
+	}
+}
+
 /* Splits: an unmatched section u of d next to a sibling w matched to row r.
  * Merges: a row r2 that d lacks, next to (in its reference) a row r whose
  * cell in d covers both.  Returns the rows to create for split parts in
@@ -1032,8 +1098,10 @@ static void match_variant(ctx *c, int d)
 	}
 	for (s = 0; s < v->n; s++)
 		split_with[s] = -1;
-	if (!guard)
+	if (!guard) {
+		pair_split_parts(c, d);
 		detect_split_merge(c, d, split_with);
+	}
 	insert_rows(c, d, split_with);
 	free(split_with);
 }

@@ -294,6 +294,48 @@ static void test_split(void **state)
 	assert_false(pair2(f, "Rules", "Rules")->status & (AD_ROW_SPLIT | AD_ROW_MERGED));
 }
 
+/* A section split in two where neither part keeps its title or most of
+ * its words: the whole pairs with the larger part, the other is the split
+ * part beside it. */
+static void test_split_renamed_parts(void **state)
+{
+	fixture *f = *state;
+	const ad_align_row *a, *b;
+
+	fx_add(f, "# Role\n" BODY_ROLE "# Checklist\n" PARA1 "\n" PARA2 "# Rules\n" BODY_RULES);
+	fx_add(f, "# Role\n" BODY_ROLE "# Before Tagging\n" PARA1 "# After Publishing\n" PARA2
+		  "# Rules\n" BODY_RULES);
+	fx_align(f, NULL);
+	a = ad_align_row_at(f->al, row_of(f->al, 0, sec(f->doc[0], "Checklist")));
+	b = ad_align_row_at(f->al, row_of(f->al, 1, sec(f->doc[1], "After Publishing")));
+	assert_true(a->cells[1] == sec(f->doc[1], "Before Tagging") ||
+		    a->cells[1] == sec(f->doc[1], "After Publishing"));
+	assert_true(a->status & AD_ROW_SPLIT);
+	assert_true(a->status & AD_ROW_RENAMED);
+	if (a != b) {
+		assert_true(b->status & AD_ROW_SPLIT);
+		assert_int_equal(a->group, b->group);
+	} else {
+		b = ad_align_row_at(f->al, row_of(f->al, 1, sec(f->doc[1], "Before Tagging")));
+		assert_true(b->status & AD_ROW_SPLIT);
+		assert_int_equal(a->group, b->group);
+	}
+	assert_true(a->group >= 0);
+	assert_int_equal(pair2(f, "Role", "Role")->group, -1);
+
+	/* And the other way round: two sections merged into one new one. */
+	teardown(state);
+	setup(state);
+	f = *state;
+	fx_add(f, "# Role\n" BODY_ROLE "# Before Tagging\n" PARA1 "# After Publishing\n" PARA2
+		  "# Rules\n" BODY_RULES);
+	fx_add(f, "# Role\n" BODY_ROLE "# Checklist\n" PARA1 "\n" PARA2 "# Rules\n" BODY_RULES);
+	fx_align(f, NULL);
+	a = ad_align_row_at(f->al, row_of(f->al, 1, sec(f->doc[1], "Checklist")));
+	assert_true(a->status & AD_ROW_MERGED);
+	assert_true(a->cells[0] >= 0);
+}
+
 static void test_merged(void **state)
 {
 	fixture *f = *state;
@@ -778,6 +820,7 @@ int main(void)
 		T(test_moved),
 		T(test_added_removed_and_order),
 		T(test_split),
+		T(test_split_renamed_parts),
 		T(test_merged),
 		T(test_heading_vs_tag),
 		T(test_wrapper_vs_none),
