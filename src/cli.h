@@ -19,6 +19,13 @@ int ad_cli_show(int argc, char **argv);
 int ad_cli_ls(int argc, char **argv);
 int ad_cli_check(int argc, char **argv);
 int ad_cli_diff(int argc, char **argv);
+/* Curated merges (cli_apply.c): write a starting plan, re-apply one. */
+int ad_cli_plan(int argc, char **argv);
+int ad_cli_apply(int argc, char **argv);
+/* No command: the terminal UI (cli_tui.c); argv[0] is the program. */
+int ad_cli_tui(int argc, char **argv);
+int ad_cli_merge(int argc, char **argv);
+int ad_cli_merge_driver(int argc, char **argv);
 
 /* Appends doc's section tree, a line each ("  12    ## Title"), every line
  * prefixed with indent; sections deeper than max_depth (if >= 0) are left

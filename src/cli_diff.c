@@ -23,8 +23,10 @@
 #include "doc.h"
 #include "fmdiff.h"
 #include "json.h"
+#include "pair.h"
 #include "term.h"
 #include "textdiff.h"
+#include "vsource.h"
 
 #define CONTEXT 3          /* lines of context around a change */
 #define SHORT_SECTION 6    /* added/removed sections up to this many lines print whole */
@@ -90,29 +92,13 @@ static void put_clean(ad_buf *out, const char *s, size_t len)
 	ad_term_sanitize(out, s, len, true);
 }
 
-
-static bool is_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
-}
-
-static bool all_space(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (!is_space(s[i]))
-			return false;
-	return true;
-}
-
 static size_t count_words(const char *s, size_t len)
 {
 	size_t i, n = 0;
 	bool in = false;
 
 	for (i = 0; i < len; i++) {
-		if (is_space(s[i]))
+		if (ad_pair_is_space(s[i]))
 			in = false;
 		else if (!in)
 			in = true, n++;
@@ -149,19 +135,6 @@ static size_t index_lines(size_t **out, const char *s, size_t len)
 		ad_xgrow((void **)&starts, &cap, n + 1, sizeof(*starts));
 	starts[n] = len;
 	*out = starts;
-	return n;
-}
-
-static int count_lines(const char *s, size_t len)
-{
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < len; i++)
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
-			n++;
-	if (len && s[len - 1] != '\n' && s[len - 1] != '\r')
-		n++;
 	return n;
 }
 
@@ -234,7 +207,7 @@ static void emit(emitter *e, const char *s, size_t len, int mark)
 		while (j < len && !(el = eol_len(s, len, j)))
 			j++;
 		if (j > i) {
-			int m = all_space(s + i, j - i) ? MARK_NONE : mark;
+			int m = ad_pair_all_space(s + i, j - i) ? MARK_NONE : mark;
 
 			emit_bol(e);
 			emit_open(e, m);
@@ -257,27 +230,6 @@ static void emit_end(emitter *e)
 
 /* ---------------------------------------------------------------- word diffs */
 
-/* Whether a word diff pairs its two sides well enough to show it word by
- * word: at least a third of the non-blank bytes are common. */
-static bool word_paired(const ad_textdiff *wd, const char *a, const char *b)
-{
-	size_t k, common = 0, total = 0, i;
-
-	for (k = 0; k < wd->count; k++) {
-		const ad_textdiff_op *op = &wd->ops[k];
-		size_t na = 0, nb = 0;
-
-		for (i = 0; i < op->a_len; i++)
-			na += !is_space(a[op->a_off + i]);
-		for (i = 0; i < op->b_len; i++)
-			nb += !is_space(b[op->b_off + i]);
-		if (op->kind == AD_TEXTDIFF_EQUAL)
-			common += na + nb;
-		total += na + nb;
-	}
-	return total && common * 3 >= total;
-}
-
 /* The merged view: common text once, deleted and inserted runs marked
  * ([-old-]{+new+}, or red and green).  Whitespace-only deletions are
  * dropped and whitespace-only insertions shown plain, so the lines follow
@@ -292,11 +244,11 @@ static void emit_merged(emitter *e, const ad_textdiff *wd, const char *a, const 
 		if (op->kind == AD_TEXTDIFF_EQUAL)
 			emit(e, a + op->a_off, op->a_len, MARK_NONE);
 		else if (op->kind == AD_TEXTDIFF_DELETE) {
-			if (!all_space(a + op->a_off, op->a_len))
+			if (!ad_pair_all_space(a + op->a_off, op->a_len))
 				emit(e, a + op->a_off, op->a_len, MARK_DEL);
 		} else {
 			emit(e, b + op->b_off, op->b_len,
-			     all_space(b + op->b_off, op->b_len) ? MARK_NONE : MARK_INS);
+			     ad_pair_all_space(b + op->b_off, op->b_len) ? MARK_NONE : MARK_INS);
 		}
 	}
 	emit_end(e);
@@ -315,7 +267,7 @@ static void emit_side(emitter *e, const ad_textdiff *wd, const char *s, bool sid
 
 		if (len)
 			emit(e, s + off, len,
-			     changed && !all_space(s + off, len) ? (side_a ? MARK_DEL : MARK_INS)
+			     changed && !ad_pair_all_space(s + off, len) ? (side_a ? MARK_DEL : MARK_INS)
 								 : MARK_NONE);
 	}
 	emit_end(e);
@@ -335,12 +287,8 @@ static void emit_change(const ctx *c, const char *a, size_t alen, const char *b,
 {
 	ad_textdiff *wd = NULL;
 
-	int na = count_lines(a, alen), nb = count_lines(b, blen);
-
-	/* Word highlights only where lines pair up (diff-highlight's rule,
-	 * loosened by one line for a re-wrapped sentence). */
-	if (alen && blen && na - nb <= 1 && nb - na <= 1 &&
-	    ad_textdiff_words(&wd, a, alen, b, blen, NULL) == 0 && word_paired(wd, a, b)) {
+	/* Word highlights only where the lines pair up (see pair.h). */
+	if (ad_pair_word_diff(&wd, a, alen, b, blen) == 0 && wd) {
 		if (c->color) {
 			emitter del = { .c = c, .prefix = "-", .line_sgr = SGR_RED, .bol = true };
 			emitter ins = { .c = c, .prefix = "+", .line_sgr = SGR_GREEN, .bol = true };
@@ -363,37 +311,6 @@ static void emit_change(const ctx *c, const char *a, size_t alen, const char *b,
 
 /* ---------------------------------------------------------------- line diffs */
 
-typedef struct {
-	int a_start, a_count, b_start, b_count;
-} change;
-
-/* The changes of a line diff: each DELETE/INSERT pair as one change. */
-static size_t collect_changes(change **out, const ad_textdiff *ld)
-{
-	change *ch = ad_xmalloc((ld->count + 1) * sizeof(*ch));
-	size_t k, n = 0;
-
-	for (k = 0; k < ld->count; k++) {
-		const ad_textdiff_op *op = &ld->ops[k];
-
-		if (op->kind == AD_TEXTDIFF_EQUAL)
-			continue;
-		if (n && ch[n - 1].a_start + ch[n - 1].a_count == op->a_start &&
-		    ch[n - 1].b_start + ch[n - 1].b_count == op->b_start) {
-			ch[n - 1].a_count += op->a_count;
-			ch[n - 1].b_count += op->b_count;
-			continue;
-		}
-		ch[n].a_start = op->a_start;
-		ch[n].a_count = op->a_count;
-		ch[n].b_start = op->b_start;
-		ch[n].b_count = op->b_count;
-		n++;
-	}
-	*out = ch;
-	return n;
-}
-
 static void emit_range(const ctx *c, const char *prefix, const char *line_sgr,
 		       const char *s, const size_t *ls, int from, int to)
 {
@@ -408,7 +325,7 @@ static void emit_line_diff(const ctx *c, const char *a, size_t alen, const char 
 			   size_t blen, bool unified, int *deleted, int *inserted)
 {
 	ad_textdiff *ld = NULL;
-	change *ch = NULL;
+	ad_pair_change *ch = NULL;
 	size_t *la = NULL, *lb = NULL, nch, i, j;
 
 	if (ad_textdiff_lines(&ld, a, alen, b, blen, NULL) < 0) {
@@ -421,7 +338,7 @@ static void emit_line_diff(const ctx *c, const char *a, size_t alen, const char 
 		*inserted += ld->inserted;
 	index_lines(&la, a, alen);
 	index_lines(&lb, b, blen);
-	nch = collect_changes(&ch, ld);
+	nch = ad_pair_changes(&ch, ld);
 	for (i = 0; i < nch; i = j) {
 		int a0, a1, b0, b1, k;
 
@@ -447,7 +364,7 @@ static void emit_line_diff(const ctx *c, const char *a, size_t alen, const char 
 		}
 		emit_range(c, " ", NULL, a, la, a0, ch[i].a_start);
 		for (k = (int)i; k < (int)j; k++) {
-			const change *h = &ch[k];
+			const ad_pair_change *h = &ch[k];
 
 			if (unified) {
 				emit_range(c, "-", SGR_RED, a, la, h->a_start, h->a_start + h->a_count);
@@ -469,12 +386,6 @@ static void emit_line_diff(const ctx *c, const char *a, size_t alen, const char 
 }
 
 /* ---------------------------------------------------------------- sections */
-
-static void own_text(const ad_doc *doc, const ad_section *s, const char **p, size_t *len)
-{
-	*p = ad_doc_data(doc) + s->start;
-	*len = s->lead_end - s->start;
-}
 
 /* "## Title", "<tag> Title" or "(preamble)", sanitized and cut. */
 static void put_label(ad_buf *out, const ad_section *s)
@@ -520,68 +431,12 @@ static void put_status(ad_buf *out, unsigned status)
 }
 
 /* What a row says about the pair (variant 0, variant d). */
-typedef struct {
-	const ad_section *a, *b;
-	unsigned status;
-	double similarity;
-} pair_row;
-
-static bool titles_differ(const ad_section *a, const ad_section *b)
+static void pair_of(ad_pair *pr, const ctx *c, const ad_align_row *row, size_t d)
 {
-	ad_buf na = AD_BUF_INIT, nb = AD_BUF_INIT;
-	bool differ;
-
-	ad_align_normalize_title(&na, a->title);
-	ad_align_normalize_title(&nb, b->title);
-	differ = strcmp(ad_buf_cstr(&na), ad_buf_cstr(&nb)) != 0;
-	ad_buf_free(&na);
-	ad_buf_free(&nb);
-	return differ;
+	ad_pair_of(pr, c->docs, c->ndocs, row, 0, d);
 }
 
-/* For 2 variants the row's own status; for more, the pair's recomputed. */
-static void pair_of(pair_row *pr, const ctx *c, const ad_align_row *row, size_t d)
-{
-	const char *pa, *pb;
-	size_t la, lb;
-
-	pr->a = cell_section(c, 0, row->cells[0]);
-	pr->b = cell_section(c, d, row->cells[d]);
-	pr->status = row->status;
-	pr->similarity = row->similarity;
-	if (c->ndocs == 2) {
-		/* The bytes decide "modified", whatever the aligner normalised. */
-		if (pr->a && pr->b) {
-			own_text(c->docs[0], pr->a, &pa, &la);
-			own_text(c->docs[1], pr->b, &pb, &lb);
-			if (la != lb || memcmp(pa, pb, la))
-				pr->status |= AD_ROW_MODIFIED;
-			else
-				pr->status &= ~(unsigned)AD_ROW_MODIFIED;
-		}
-		return;
-	}
-	pr->status = 0;
-	pr->similarity = 1.0;
-	if (!pr->a && !pr->b)
-		return;
-	if (!pr->a || !pr->b) {
-		pr->status = pr->a ? AD_ROW_REMOVED : AD_ROW_ADDED;
-		pr->similarity = 0.0;
-		return;
-	}
-	own_text(c->docs[0], pr->a, &pa, &la);
-	own_text(c->docs[d], pr->b, &pb, &lb);
-	if (la != lb || memcmp(pa, pb, la)) {
-		pr->status |= AD_ROW_MODIFIED;
-		pr->similarity = ad_textdiff_similarity(pa, la, pb, lb, AD_TEXTDIFF_WORDS, NULL);
-	}
-	if (titles_differ(pr->a, pr->b))
-		pr->status |= AD_ROW_RENAMED;
-	pr->status |= row->status & (AD_ROW_SPLIT | AD_ROW_MERGED);
-}
-
-static void section_header(const ctx *c, const pair_row *pr, bool reflowed)
+static void section_header(const ctx *c, const ad_pair *pr, bool reflowed)
 {
 	ad_buf *out = c->out;
 
@@ -625,8 +480,8 @@ static void whole_section(const ctx *c, const ad_doc *doc, const ad_section *s, 
 	size_t len;
 	int n;
 
-	own_text(doc, s, &p, &len);
-	n = count_lines(p, len);
+	ad_pair_own_text(doc, s, &p, &len);
+	n = ad_pair_count_lines(p, len);
 	sgr(c, added ? SGR_GREEN : SGR_RED);
 	ad_buf_puts(c->out, added ? "+ " : "- ");
 	put_label(c->out, s);
@@ -635,7 +490,7 @@ static void whole_section(const ctx *c, const ad_doc *doc, const ad_section *s, 
 		ad_buf_puts(c->out, " and its subsections");
 	sgr(c, SGR_RESET);
 	ad_buf_putc(c->out, '\n');
-	if (n > 1 && n <= SHORT_SECTION && !all_space(p, len)) {
+	if (n > 1 && n <= SHORT_SECTION && !ad_pair_all_space(p, len)) {
 		/* The heading line is in the title line above. */
 		size_t skip = (size_t)(s->head_end > s->start ? s->head_end - s->start : 0);
 
@@ -650,7 +505,7 @@ static void whole_section(const ctx *c, const ad_doc *doc, const ad_section *s, 
 /* Prints one row for the pair (0, d); returns whether it differs. */
 static bool render_row(const ctx *c, const ad_align_row *row, size_t d)
 {
-	pair_row pr;
+	ad_pair pr;
 	const char *pa, *pb;
 	size_t la, lb;
 
@@ -665,8 +520,8 @@ static bool render_row(const ctx *c, const ad_align_row *row, size_t d)
 		whole_section(c, c->docs[d], pr.b, true);
 		return true;
 	}
-	own_text(c->docs[0], pr.a, &pa, &la);
-	own_text(c->docs[d], pr.b, &pb, &lb);
+	ad_pair_own_text(c->docs[0], pr.a, &pa, &la);
+	ad_pair_own_text(c->docs[d], pr.b, &pb, &lb);
 	if (!(pr.status & ~(unsigned)(AD_ROW_SPLIT | AD_ROW_MERGED)) && la == lb &&
 	    !memcmp(pa, pb, la))
 		return false;
@@ -835,7 +690,7 @@ static void words_changed(const char *a, size_t la, const char *b, size_t lb,
 
 static bool stat_row(const ctx *c, const ad_align_row *row, size_t d, stat_totals *t)
 {
-	pair_row pr;
+	ad_pair pr;
 	const ad_section *s;
 	const char *pa = "", *pb = "";
 	size_t la = 0, lb = 0, wdel, wins;
@@ -847,9 +702,9 @@ static bool stat_row(const ctx *c, const ad_align_row *row, size_t d, stat_total
 	if (!pr.a && !pr.b)
 		return false;
 	if (pr.a)
-		own_text(c->docs[0], pr.a, &pa, &la);
+		ad_pair_own_text(c->docs[0], pr.a, &pa, &la);
 	if (pr.b)
-		own_text(c->docs[d], pr.b, &pb, &lb);
+		ad_pair_own_text(c->docs[d], pr.b, &pb, &lb);
 	if (pr.a && pr.b && !(pr.status & ~(unsigned)(AD_ROW_SPLIT | AD_ROW_MERGED)) &&
 	    la == lb && !memcmp(pa, pb, la))
 		return false;
@@ -1149,7 +1004,7 @@ static bool row_differs(const ctx *c, const ad_align_row *row)
 
 		if (!s)
 			return true;
-		own_text(c->docs[d], s, &p, &l);
+		ad_pair_own_text(c->docs[d], s, &p, &l);
 		if (!p0) {
 			p0 = p, l0 = l;
 			continue;
@@ -1222,18 +1077,16 @@ static bool render_large(const ctx *c, const char *const *data, const size_t *le
 	return any;
 }
 
-/* Short names: base names, or the paths when two base names collide. */
-static char **short_names(char **paths, size_t n)
+/* Short names: base names ("HEAD~1:x.md" for a revision, see vsource.h),
+ * or the paths when two of them collide. */
+static char **short_names(char **paths, const ad_vsource *srcs, size_t n)
 {
 	char **names = ad_xcalloc(n, sizeof(*names));
 	bool collide = false;
 	size_t i, k;
 
-	for (i = 0; i < n; i++) {
-		const char *slash = strrchr(paths[i], '/');
-
-		names[i] = (char *)(slash && slash[1] ? slash + 1 : paths[i]);
-	}
+	for (i = 0; i < n; i++)
+		names[i] = srcs[i].short_label;
 	for (i = 0; i < n && !collide; i++)
 		for (k = i + 1; k < n; k++)
 			if (!strcmp(names[i], names[k]))
@@ -1257,6 +1110,23 @@ static bool want_color(color_when when)
 	return isatty(STDOUT_FILENO) == 1;
 }
 
+/* With --history: which revision each label names, oldest first. */
+static void history_legend(ad_buf *out, const char *path, const ad_vsource *srcs, size_t n)
+{
+	size_t d;
+
+	ad_buf_puts(out, "history of ");
+	ad_cli_put_cut(out, path, strlen(path), 200);
+	ad_buf_puts(out, ", oldest first:\n");
+	for (d = 0; d < n; d++) {
+		ad_buf_printf(out, "  %s  %s  ", srcs[d].short_id, srcs[d].date);
+		ad_cli_put_cut(out, srcs[d].subject ? srcs[d].subject : "",
+			       strlen(srcs[d].subject ? srcs[d].subject : ""), 60);
+		ad_buf_putc(out, '\n');
+	}
+	ad_buf_putc(out, '\n');
+}
+
 int ad_cli_diff(int argc, char **argv)
 {
 	ad_buf out = AD_BUF_INIT;
@@ -1265,6 +1135,9 @@ int ad_cli_diff(int argc, char **argv)
 	char **paths = NULL, **names = NULL, **raw = NULL;
 	size_t *rawlen = NULL;
 	size_t npaths = 0, d;
+	ad_vsource *srcs = NULL; /* the variants' bytes: files, REV:PATH, --history */
+	size_t nsrcs = 0, nhist = 0, history_n = 10;
+	const char *history = NULL;
 	ad_align *al = NULL;
 	ad_fmdiff *fd = NULL;
 	bool json = false, stat_mode = false, opts_done = false, large = false, any = false;
@@ -1288,6 +1161,17 @@ int ad_cli_diff(int argc, char **argv)
 			when = COLOR_NEVER;
 		} else if (!opts_done && !strcmp(a, "--color=auto")) {
 			when = COLOR_AUTO;
+		} else if (!opts_done && !strcmp(a, "--history") && i + 1 < argc) {
+			history = argv[++i];
+		} else if (!opts_done && !strcmp(a, "-n") && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+
+			if (*end || n < 1 || n > AD_ALIGN_MAX_DOCS) {
+				ad_cli_errorf("diff: -n takes a number from 1 to %d", AD_ALIGN_MAX_DOCS);
+				goto done;
+			}
+			history_n = (size_t)n;
 		} else if (!opts_done && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
 			diff_usage(stdout);
 			status = 0;
@@ -1300,60 +1184,60 @@ int ad_cli_diff(int argc, char **argv)
 			paths[npaths++] = argv[i];
 		}
 	}
-	if (npaths < 2) {
-		ad_cli_errorf("diff: needs at least two files");
+	if (history && ad_vsource_history(&srcs, &nhist, history, NULL, history_n, &err) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	if (npaths + nhist < 2) {
+		if (history)
+			ad_cli_errorf("diff: only one revision of %s changed it; name a file to compare "
+				      "it with", srcs[0].path);
+		else
+			ad_cli_errorf("diff: needs at least two files");
 		diff_usage(stderr);
 		goto done;
 	}
-	if (npaths > AD_ALIGN_MAX_DOCS) {
+	if (npaths + nhist > AD_ALIGN_MAX_DOCS) {
 		ad_cli_errorf("diff: at most %d files at a time", AD_ALIGN_MAX_DOCS);
 		goto done;
 	}
 
-	/* Size guard first, from the files' sizes: a huge pair is never parsed. */
-	for (d = 0; d < npaths; d++) {
-		struct stat st;
-
-		if (stat(paths[d], &st) < 0) {
-			ad_buf msg = AD_BUF_INIT;
-
-			ad_term_sanitize(&msg, paths[d], strlen(paths[d]), false);
-			ad_cli_errorf("%s: %s", ad_buf_cstr(&msg), strerror(errno));
-			ad_buf_free(&msg);
+	/* Read every variant first, then parse: a huge pair is never parsed.
+	 * From here on a variant's path is its label (vsource.h). */
+	srcs = ad_xrealloc(srcs, (nhist + npaths) * sizeof(*srcs));
+	for (nsrcs = nhist, d = 0; d < npaths; d++, nsrcs++) {
+		if (ad_vsource_read(&srcs[nsrcs], paths[d], NULL, &err) < 0) {
+			ad_cli_error(&err);
 			goto done;
 		}
-		if (S_ISREG(st.st_mode) && (size_t)st.st_size > LARGE_BYTES)
+	}
+	npaths = nsrcs;
+	paths = ad_xrealloc(paths, (npaths + 1) * sizeof(*paths));
+	for (d = 0; d < npaths; d++) {
+		paths[d] = srcs[d].label;
+		if (srcs[d].size > LARGE_BYTES)
 			large = true;
 	}
 	docs = ad_xcalloc(npaths, sizeof(*docs));
 	raw = ad_xcalloc(npaths, sizeof(*raw));
 	rawlen = ad_xcalloc(npaths, sizeof(*rawlen));
-	for (d = 0; d < npaths; d++) {
-		if (large) {
-			if (ad_read_file(&raw[d], &rawlen[d], paths[d], AD_DOC_MAX_SIZE, &err) < 0) {
-				ad_cli_error(&err);
-				goto done;
-			}
-			continue;
-		}
-		if (ad_doc_load(&docs[d], paths[d], NULL, &err) < 0) {
+	for (d = 0; d < npaths && !large; d++) {
+		if (ad_vsource_parse(&docs[d], &srcs[d], &err) < 0) {
 			ad_cli_error(&err);
 			goto done;
 		}
 		if (ad_doc_section_count(docs[d]) > LARGE_SECTIONS)
 			large = true;
 	}
-	if (large) {
-		for (d = 0; d < npaths; d++) {
-			if (raw[d])
-				continue;
-			rawlen[d] = ad_doc_size(docs[d]);
-			raw[d] = ad_xmalloc(rawlen[d] + 1);
-			memcpy(raw[d], ad_doc_data(docs[d]), rawlen[d] + 1);
-		}
+	for (d = 0; d < npaths && large; d++) {
+		rawlen[d] = srcs[d].size;
+		raw[d] = ad_xmalloc(rawlen[d] + 1);
+		memcpy(raw[d], srcs[d].data, rawlen[d] + 1);
 	}
+	if (nhist && !json)
+		history_legend(&out, history, srcs, nhist);
 
-	names = short_names(paths, npaths);
+	names = short_names(paths, srcs, npaths);
 	c.docs = (const ad_doc *const *)docs;
 	c.ndocs = npaths;
 	c.names = names;
@@ -1436,6 +1320,7 @@ done:
 	free(docs);
 	free(names);
 	free(paths);
+	ad_vsources_free(srcs, nsrcs > nhist ? nsrcs : nhist);
 	ad_align_free(al);
 	ad_fmdiff_free(fd);
 	ad_buf_free(&out);

@@ -381,9 +381,10 @@ static void push_item(parser *p, const char *item)
 	p->items[p->nitems++] = item;
 }
 
+/* The bytes [start, end); "" when the marks give no text (end <= start). */
 static const char *raw_text(parser *p, size_t start, size_t end)
 {
-	return ad_arena_strndup(p->arena, p->data + start, end - start);
+	return ad_arena_strndup(p->arena, p->data + start, end > start ? end - start : 0);
 }
 
 static bool is_empty_scalar(const yaml_event_t *ev)
@@ -485,6 +486,10 @@ static int read_node(parser *p, yaml_event_t *ev, node *out)
 			 * after any comments: its text ends with its last child. */
 			if (flow[--depth])
 				last_end = mark_offset(p, e.end_mark);
+			/* A nested block collection of empty items ("- -") has no
+			 * text of its own: it ends where it starts. */
+			if (depth == 1 && is_seq && last_end < child_start)
+				last_end = child_start;
 			if (depth == 1 && is_seq)
 				push_item(p, raw_text(p, child_start, trim_end(p, child_start, last_end)));
 			break;
@@ -1146,7 +1151,7 @@ size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *f
 		return 0;
 	}
 	arr[n] = NULL;
-	*out = arr;
+	*out = n ? arr : NULL; /* as promised: NULL when there are no names */
 	return n;
 }
 

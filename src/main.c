@@ -23,6 +23,10 @@ static const command commands[] = {
 	{ .name = "ls", .run = ad_cli_ls, .summary = "list the agents and variants found in folders" },
 	{ .name = "check", .run = ad_cli_check, .summary = "lint agent files for loading problems" },
 	{ .name = "diff", .run = ad_cli_diff, .summary = "compare two or more variants section by section" },
+	{ .name = "plan", .run = ad_cli_plan, .summary = "write a merge plan to edit: everything from the first variant" },
+	{ .name = "apply", .run = ad_cli_apply, .summary = "apply a merge plan; write the result, optionally commit it" },
+	{ .name = "merge", .run = ad_cli_merge, .summary = "three-way merge of an agent, section by section" },
+	{ .name = "merge-driver", .run = ad_cli_merge_driver, .summary = "the same, as a git merge driver (%O %A %B %L %P)" },
 };
 
 static void usage(FILE *fp)
@@ -30,12 +34,15 @@ static void usage(FILE *fp)
 	size_t i;
 
 	fprintf(fp,
-		"usage: agentdiff [PATH...]\n"
+		"usage: agentdiff [--theme NAME] [--script FILE [--size COLSxROWS]] [PATH...]\n"
 		"       agentdiff <command> [options] [args]\n"
 		"       agentdiff --help | --version\n"
 		"\n"
-		"With no command, agentdiff lists the agents found under PATH (default: the\n"
-		"current folder) with each variant's outline.\n"
+		"With no command, agentdiff opens the terminal UI on the agents found under\n"
+		"PATH (default: the current folder); when standard output is not a terminal\n"
+		"it lists them with each variant's outline instead.  --theme picks the colours\n"
+		"(dark, light, mono, or a theme file); --script runs the UI from a script of\n"
+		"keys and prints the screens, at --size (default 80x24).  Press ? in the UI.\n"
 		"\n"
 		"Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -130,23 +137,8 @@ int main(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--")) {
-		ad_cli_errorf("unknown option '%s'", argv[1]);
-		usage(stderr);
-		return 2;
-	}
-	/* No command: the outline of everything found under the paths. */
-	{
-		char **args = ad_xcalloc((size_t)argc + 2, sizeof(char *));
-		int n = 0, k;
-
-		args[n++] = "ls";
-		args[n++] = "--outline";
-		for (k = 1; k < argc; k++)
-			args[n++] = argv[k];
-		status = ad_cli_ls(n, args);
-		free(args);
-	}
+	/* No command: the terminal UI, or off a terminal the outline. */
+	status = ad_cli_tui(argc, argv);
 done:
 	if (fflush(stdout) != 0 && status == 0) {
 		ad_cli_errorf("error writing to standard output");

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +84,9 @@ void ad_buf_grow(ad_buf *buf, size_t extra)
 	if (need <= buf->asize)
 		return;
 	ad_xgrow((void **)&buf->ptr, &buf->asize, need, 1);
+	/* A buffer that only grew is still a valid string ("" when empty):
+	 * ad_buf_cstr() hands out ptr as soon as it is allocated. */
+	buf->ptr[buf->size] = '\0';
 }
 
 void ad_buf_put(ad_buf *buf, const void *data, size_t len)
@@ -301,6 +305,60 @@ done:
 	return error;
 }
 
+/*
+ * Fault injection, for tests: with AD_FAULT_INJECT=STEP in the environment,
+ * that step of ad_write_file_atomic() fails as a full disk or a failing
+ * device would make it fail; with AD_FAULT_INJECT=kill:STEP the process
+ * kills itself (SIGKILL) at that step instead.  The steps, in order:
+ *
+ *   open         creating the temporary file fails (EIO)
+ *   write        the first write fails, nothing written (ENOSPC)
+ *   short-write  the first write stores only half, the next fails (ENOSPC)
+ *   fsync        fsync of the temporary file fails (EIO)
+ *   close        close fails (EIO; the descriptor is released anyway)
+ *   rename       replacing the file fails (EIO)
+ *   dirsync      fsync of the folder fails (EIO), after the rename
+ *
+ * Unset, as it always is outside the tests, it costs one getenv() per step.
+ * S_injected() says whether AD_FAULT_INJECT names step (and whether to
+ * kill); S_fault() acts on it.
+ */
+static bool S_injected(const char *step, bool *die)
+{
+	const char *v = getenv("AD_FAULT_INJECT");
+
+	*die = false;
+	if (!v || !*v)
+		return false;
+	if (!strncmp(v, "kill:", 5)) {
+		*die = true;
+		v += 5;
+	}
+	return strcmp(v, step) == 0;
+}
+
+/* The errno to fail step with, or 0; kills the process for kill:STEP. */
+static int S_fault(const char *step)
+{
+	bool die;
+
+	if (!S_injected(step, &die))
+		return 0;
+	if (die)
+		raise(SIGKILL);
+	return !strcmp(step, "write") || !strcmp(step, "short-write") ? ENOSPC : EIO;
+}
+
+/* Whether a step fails (by injection, or because rc < 0); sets errno. */
+static bool S_failed(const char *step, int rc)
+{
+	int e = S_fault(step);
+
+	if (e)
+		errno = e;
+	return e || rc < 0;
+}
+
 int ad_write_file_atomic(const char *path, const char *data, size_t len,
 			 ad_error *err)
 {
@@ -309,6 +367,7 @@ int ad_write_file_atomic(const char *path, const char *data, size_t len,
 	int fd = -1, dfd = -1, error = 0;
 	struct stat st;
 	mode_t mode = 0644;
+	bool first = true, die;
 
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
@@ -317,14 +376,20 @@ int ad_write_file_atomic(const char *path, const char *data, size_t len,
 	else
 		ad_buf_puts(&dir, "./");
 	ad_buf_printf(&tmp, "%s.%s.agentdiff-XXXXXX", ad_buf_cstr(&dir), slash ? slash + 1 : path);
-	fd = mkstemp(tmp.ptr);
-	if (fd < 0) {
+	if (S_failed("open", 0) || (fd = mkstemp(tmp.ptr)) < 0) {
 		error = ad_error_set(err, AD_EIO, path, 0, 0, "cannot create a temporary file: %s",
 				     strerror(errno));
+		ad_buf_free(&tmp); /* nothing was created */
 		goto done;
 	}
 	while (len > 0) {
-		ssize_t n = write(fd, data, len);
+		size_t chunk = len;
+		ssize_t n;
+
+		if (first && len > 1 && S_injected("short-write", &die))
+			chunk = len / 2;
+		n = S_failed(first ? "write" : "short-write", 0) ? -1 : write(fd, data, chunk);
+		first = false;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -335,24 +400,26 @@ int ad_write_file_atomic(const char *path, const char *data, size_t len,
 		data += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || S_failed("fsync", fsync(fd))) {
 		error = ad_error_set(err, AD_EIO, path, 0, 0, "cannot sync: %s", strerror(errno));
 		goto done;
 	}
-	if (close(fd) < 0) {
+	if (S_failed("close", close(fd))) {
 		fd = -1;
 		error = ad_error_set(err, AD_EIO, path, 0, 0, "close failed: %s", strerror(errno));
 		goto done;
 	}
 	fd = -1;
-	if (rename(tmp.ptr, path) < 0) {
+	if (S_failed("rename", 0) || rename(tmp.ptr, path) < 0) {
 		error = ad_error_set(err, AD_EIO, path, 0, 0, "cannot replace the file: %s",
 				     strerror(errno));
 		goto done;
 	}
+	/* The file is replaced: a folder that cannot be synced only makes the
+	 * rename less durable, so it is not reported. */
 	dfd = open(ad_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		fsync(dfd);
+		(void)S_failed("dirsync", fsync(dfd));
 		close(dfd);
 	}
 done:

@@ -76,7 +76,11 @@ int ad_read_file(char **out, size_t *out_len, const char *path,
 /*
  * Writes data to path atomically: a temporary file in the same folder,
  * fsync, rename over path, fsync of the folder.  On failure path is
- * untouched and the temporary file is removed.
+ * untouched and the temporary file is removed; whatever happens, path holds
+ * the old bytes or the new ones, never a mix (a process killed mid-write
+ * leaves its ".NAME.agentdiff-XXXXXX" temporary file behind, nothing else).
+ * A failed fsync of the folder, after the rename, is not reported.  Tests
+ * make any step fail with AD_FAULT_INJECT (see util.c).
  */
 int ad_write_file_atomic(const char *path, const char *data, size_t len,
 			 ad_error *err);

@@ -88,6 +88,10 @@ int ad_text_width(const char *s, size_t len);
  * in *used when used != NULL (for wrapping and cutting). */
 size_t ad_text_fit(const char *s, size_t len, int cols, int *used);
 
+/* Makes dst a copy of src, size and cells (the curses front end keeps
+ * one of what the terminal shows). */
+void ad_screen_copy(ad_screen *dst, const ad_screen *src);
+
 /* Borrowed; NULL when out of range. */
 const ad_cell *ad_screen_cell(const ad_screen *scr, int row, int col);
 
@@ -98,5 +102,8 @@ const ad_cell *ad_screen_cell(const ad_screen *scr, int row, int col);
  * check colours as well as text.
  */
 void ad_screen_dump(const ad_screen *scr, ad_buf *out, bool slots);
+/* The letter ad_screen_dump() gives slot: '.' for AD_SLOT_DEFAULT, then
+ * 'a'-'z' and 'A'-'Z' in slots.h's order ("cursor" is 'e'). */
+char ad_screen_slot_letter(ad_slot slot);
 
 #endif

@@ -1,0 +1,443 @@
+/*
+ * bench_merge: the three-way merge against `git merge-file`, in one run.
+ *
+ *   bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]
+ *   bench_merge --driver BASE CURRENT OTHER   (used by the run itself)
+ *
+ * Inputs: a ~12 KB base made of the example agents (the first one whole,
+ * the others' bodies appended), and two variants of it, each with a few
+ * sections edited (different ones on each side), one tool added, and ours
+ * moving a section while theirs adds one.  Written to a temporary folder.
+ *
+ * 1. In process, no start-up on either side: ad_merge3_buffers() (parsing
+ *    the three inputs included) against libgit2's git_merge_file() (git's
+ *    xdiff merge, what `git merge-file` runs), median of 200 runs each.
+ * 2. With a binary given and git on PATH, as whole processes (fork, exec,
+ *    dynamic loading, reading, merging, writing, exit), interleaved,
+ *    median of 60 each, every run on a fresh copy of ours (not timed):
+ *      agentdiff merge-driver BASE CUR OTHER 7 a.md   (the git driver)
+ *      git merge-file CUR BASE OTHER
+ *      bench_merge --driver BASE CUR OTHER  (the same merge in a binary
+ *          that does not link libgit2 and ncurses, writing in place like
+ *          git: what the merge costs as a process without agentdiff's
+ *          start-up)
+ *    Target: agentdiff within 2x of git merge-file.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "doc.h"
+#include "merge.h"
+#include "util.h"
+
+#define TARGET_SIZE 12000
+#define INPROC_RUNS 200
+#define PROC_RUNS 60
+
+extern char **environ;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n ? v[n / 2] : 0.0;
+}
+
+/* Every examples/<agent>/<variant>.md, sorted. */
+static size_t list_examples(char ***out, const char *dir)
+{
+	DIR *top = opendir(dir), *sub;
+	struct dirent *e, *f;
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	char path[4096];
+
+	while (top && (e = readdir(top)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while ((f = readdir(sub)) != NULL) {
+			size_t len = strlen(f->d_name);
+
+			if (len < 4 || strcmp(f->d_name + len - 3, ".md"))
+				continue;
+			ad_xgrow((void **)&paths, &cap, n + 1, sizeof(*paths));
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, f->d_name);
+			paths[n++] = ad_xstrdup(path);
+		}
+		closedir(sub);
+	}
+	if (top)
+		closedir(top);
+	if (n)
+		qsort(paths, n, sizeof(*paths), cmp_str);
+	*out = paths;
+	return n;
+}
+
+/* The first example whole, then the others' bodies, until ~size bytes. */
+static void build_base(ad_buf *out, char **paths, size_t n, size_t size)
+{
+	size_t i, round = 0;
+
+	while (out->size < size && n) {
+		for (i = 0; i < n && out->size < size; i++) {
+			char *data = NULL;
+			size_t len = 0, skip = 0;
+			ad_doc *doc = NULL;
+
+			if (ad_read_file(&data, &len, paths[i], 1 << 20, NULL) < 0)
+				continue;
+			if (out->size && ad_doc_parse(&doc, NULL, data, len, NULL, NULL) == 0)
+				skip = ad_doc_body_start(doc);
+			if (out->size && out->ptr[out->size - 1] != '\n')
+				ad_buf_putc(out, '\n');
+			ad_buf_put(out, data + skip, len - skip);
+			if (round)
+				ad_buf_printf(out, "\n## Appendix %zu-%zu\n\nMore notes.\n", round, i);
+			ad_doc_free(doc);
+			free(data);
+		}
+		round++;
+	}
+}
+
+/*
+ * A variant: the first body line of every section with index % 6 == which
+ * edited; a tool added after "tools:"; ours (which 0) moves the third
+ * section to the end, theirs (which 1) adds a section after the fifth.
+ */
+static char *make_variant(const char *base, size_t len, int which)
+{
+	ad_doc *doc = NULL;
+	ad_buf out = AD_BUF_INIT;
+	const ad_section *secs;
+	size_t i, nsec, at = 0;
+	int moved = -1;
+
+	if (ad_doc_parse(&doc, NULL, base, len, NULL, NULL) < 0)
+		return NULL;
+	secs = ad_doc_sections(doc);
+	nsec = ad_doc_section_count(doc);
+	if (which == 0 && nsec > 3)
+		moved = 2;
+	for (i = 0; i < nsec; i++) {
+		const ad_section *s = &secs[i];
+		size_t e;
+
+		if (s->start < at)
+			continue;
+		/* What comes before this section (frontmatter). */
+		ad_buf_put(&out, base + at, s->start - at);
+		at = s->lead_end;
+		if ((int)i == moved)
+			continue;
+		e = s->head_end;
+		ad_buf_put(&out, base + s->start, e - s->start);
+		if ((int)(i % 6) == which * 3 + 1 && e < s->lead_end) {
+			while (e < s->lead_end && base[e] == '\n')
+				ad_buf_putc(&out, base[e++]);
+			ad_buf_printf(&out, "Edited by %s in section %zu. ", which ? "theirs" : "ours", i);
+		}
+		ad_buf_put(&out, base + e, s->lead_end - e);
+		if (which == 1 && i == 4)
+			ad_buf_puts(&out, "\n## Added by theirs\n\nA new section.\n\n");
+	}
+	ad_buf_put(&out, base + at, len - at);
+	if (moved >= 0) {
+		if (out.size && out.ptr[out.size - 1] != '\n')
+			ad_buf_putc(&out, '\n');
+		ad_buf_putc(&out, '\n');
+		ad_buf_put(&out, base + secs[moved].start, secs[moved].lead_end - secs[moved].start);
+	}
+	ad_doc_free(doc);
+	/* A tool: after the first "tools:" line or list item. */
+	{
+		char *text = ad_buf_detach(&out);
+		char *t = strstr(text, "\ntools:");
+		ad_buf res = AD_BUF_INIT;
+
+		if (t) {
+			char *eol = strchr(t + 1, '\n');
+			char *item = eol ? eol + 1 : NULL;
+
+			if (item && strncmp(item, "  - ", 4) == 0) {
+				ad_buf_put(&res, text, (size_t)(item - text));
+				ad_buf_printf(&res, "  - %s\n", which ? "WebFetch" : "Bash");
+				ad_buf_puts(&res, item);
+			} else if (eol) {
+				/* "tools: a, b" or "tools: [a, b]" */
+				char *end = eol;
+
+				while (end > t && end[-1] != ']' && end[-1] != '[' && memchr(t + 1, '[', (size_t)(eol - t - 1)))
+					end--;
+				if (end > t && end[-1] == ']')
+					end--;
+				ad_buf_put(&res, text, (size_t)(end - text));
+				ad_buf_printf(&res, ", %s", which ? "WebFetch" : "Bash");
+				ad_buf_puts(&res, end);
+			}
+		}
+		if (!res.size)
+			ad_buf_puts(&res, text);
+		free(text);
+		return ad_buf_detach(&res);
+	}
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	int ok;
+
+	if (!fp)
+		return -1;
+	ok = fwrite(data, 1, len, fp) == len;
+	return fclose(fp) == 0 && ok ? 0 : -1;
+}
+
+/* Runs argv with stdout and stderr to /dev/null; returns the exit status
+ * (-1 if it did not run) and the wall time in *secs. */
+static int run(char *const argv[], double *secs)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status = -1;
+	double t0;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	t0 = now();
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		status = -1;
+	*secs = now() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int have_git(void)
+{
+	char *argv[] = { "git", "--version", NULL };
+	double t;
+
+	return run(argv, &t) == 0;
+}
+
+/* --driver: read, merge, write CURRENT in place; 0 clean, 1 conflicts. */
+static int lean_driver(char **argv)
+{
+	char *data[3] = { NULL, NULL, NULL };
+	size_t len[3];
+	ad_merge_result *res = NULL;
+	int i, status = 2;
+
+	for (i = 0; i < 3; i++)
+		if (ad_read_file(&data[i], &len[i], argv[i], (size_t)1 << 30, NULL) < 0)
+			goto done;
+	if (ad_merge3_buffers(&res, data[0], len[0], data[1], len[1], data[2], len[2], NULL,
+			      NULL) < 0 ||
+	    write_file(argv[1], ad_merge_result_data(res), ad_merge_result_size(res)) < 0)
+		goto done;
+	status = ad_merge_result_conflicts(res) ? 1 : 0;
+done:
+	ad_merge_result_free(res);
+	for (i = 0; i < 3; i++)
+		free(data[i]);
+	return status;
+}
+
+/* libgit2's git_merge_file(): git's xdiff merge, diff3 style. */
+static double time_libgit2(const char *b, size_t bl, const char *o, size_t ol,
+			   const char *t, size_t tl, int *conflicted)
+{
+	git_merge_file_input ib = GIT_MERGE_FILE_INPUT_INIT, io = GIT_MERGE_FILE_INPUT_INIT,
+			     it = GIT_MERGE_FILE_INPUT_INIT;
+	git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+	double times[INPROC_RUNS];
+	int i;
+
+	ib.ptr = b, ib.size = bl;
+	io.ptr = o, io.size = ol;
+	it.ptr = t, it.size = tl;
+	opts.flags = GIT_MERGE_FILE_STYLE_DIFF3;
+	git_libgit2_init();
+	for (i = 0; i < INPROC_RUNS; i++) {
+		git_merge_file_result r;
+		double t0 = now();
+
+		if (git_merge_file(&r, &ib, &io, &it, &opts) < 0)
+			return -1.0;
+		times[i] = now() - t0;
+		*conflicted = !r.automergeable;
+		git_merge_file_result_free(&r);
+	}
+	git_libgit2_shutdown();
+	return median(times, INPROC_RUNS);
+}
+
+int main(int argc, char **argv)
+{
+	char **paths = NULL, *ours = NULL, *theirs = NULL;
+	char dir[4096];
+	char fbase[4200], fours[4200], ftheirs[4200], fcur[4200];
+	const char *tmp = getenv("TMPDIR");
+	ad_buf base = AD_BUF_INIT;
+	size_t n, i, conflicts = 0;
+	double t[INPROC_RUNS], ta[PROC_RUNS], tg[PROC_RUNS], tl[PROC_RUNS];
+	int status = 1, ad_exit = -1, git_exit = -1, lean_exit = -1;
+
+	if (argc == 5 && !strcmp(argv[1], "--driver"))
+		return lean_driver(argv + 2);
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]\n");
+		return 2;
+	}
+	n = list_examples(&paths, argv[1]);
+	if (!n) {
+		fprintf(stderr, "bench_merge: no examples in %s\n", argv[1]);
+		return 1;
+	}
+	build_base(&base, paths, n, TARGET_SIZE);
+	ours = make_variant(base.ptr, base.size, 0);
+	theirs = make_variant(base.ptr, base.size, 1);
+	if (!ours || !theirs) {
+		fprintf(stderr, "bench_merge: cannot build the variants\n");
+		goto done;
+	}
+	printf("bench_merge: base %zu bytes, ours %zu, theirs %zu\n", base.size, strlen(ours),
+	       strlen(theirs));
+
+	for (i = 0; i < INPROC_RUNS; i++) {
+		ad_merge_result *res = NULL;
+		double t0 = now();
+
+		if (ad_merge3_buffers(&res, base.ptr, base.size, ours, strlen(ours), theirs,
+				      strlen(theirs), NULL, NULL) < 0) {
+			fprintf(stderr, "bench_merge: merge failed\n");
+			goto done;
+		}
+		t[i] = now() - t0;
+		conflicts = ad_merge_result_conflicts(res);
+		ad_merge_result_free(res);
+	}
+	{
+		int conflicted = 0;
+		double ours_ms = median(t, INPROC_RUNS) * 1e3;
+		double git_ms = time_libgit2(base.ptr, base.size, ours, strlen(ours), theirs,
+					     strlen(theirs), &conflicted) * 1e3;
+
+		printf("In process (no start-up on either side), median of %d:\n", INPROC_RUNS);
+		printf("  agentdiff parse 3 + merge       %8.3f ms  (%zu conflicts)\n", ours_ms,
+		       conflicts);
+		printf("  libgit2 git_merge_file (xdiff)  %8.3f ms  (%s)\n", git_ms,
+		       conflicted ? "conflicts" : "clean");
+		printf("  ratio                           %8.2f\n", git_ms > 0 ? ours_ms / git_ms : 0.0);
+	}
+
+	if (argc < 3 || !have_git()) {
+		printf("  (no binary given or no git: process comparison skipped)\n");
+		status = 0;
+		goto done;
+	}
+	snprintf(dir, sizeof(dir), "%s/bench_merge.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("bench_merge: mkdtemp");
+		goto done;
+	}
+	snprintf(fbase, sizeof(fbase), "%s/base.md", dir);
+	snprintf(fours, sizeof(fours), "%s/ours.md", dir);
+	snprintf(ftheirs, sizeof(ftheirs), "%s/theirs.md", dir);
+	snprintf(fcur, sizeof(fcur), "%s/cur.md", dir);
+	if (write_file(fbase, base.ptr, base.size) < 0 || write_file(fours, ours, strlen(ours)) < 0 ||
+	    write_file(ftheirs, theirs, strlen(theirs)) < 0) {
+		perror("bench_merge: writing the inputs");
+		goto cleanup;
+	}
+	for (i = 0; i < PROC_RUNS; i++) {
+		char *adv[] = { argv[2], "merge-driver", fbase, fcur, ftheirs, "7", "a.md", NULL };
+		char *gitv[] = { "git", "merge-file", fcur, fbase, ftheirs, NULL };
+		char *leanv[] = { argv[0], "--driver", fbase, fcur, ftheirs, NULL };
+
+		/* Interleaved, so that a busy moment hurts all alike. */
+		if (write_file(fcur, ours, strlen(ours)) < 0)
+			goto cleanup;
+		ad_exit = run(adv, &ta[i]);
+		if (write_file(fcur, ours, strlen(ours)) < 0)
+			goto cleanup;
+		git_exit = run(gitv, &tg[i]);
+		if (write_file(fcur, ours, strlen(ours)) < 0)
+			goto cleanup;
+		lean_exit = run(leanv, &tl[i]);
+		if (ad_exit < 0 || ad_exit > 1 || git_exit < 0 || lean_exit < 0 || lean_exit > 1) {
+			fprintf(stderr, "bench_merge: a run failed (agentdiff %d, git %d, lean %d)\n",
+				ad_exit, git_exit, lean_exit);
+			goto cleanup;
+		}
+	}
+	{
+		double ma = median(ta, PROC_RUNS), mg = median(tg, PROC_RUNS),
+		       ml = median(tl, PROC_RUNS);
+
+		printf("Whole processes (start-up, reading and writing included), median of %d:\n",
+		       PROC_RUNS);
+		printf("  agentdiff merge-driver          %8.3f ms  (exit %d)\n", ma * 1e3, ad_exit);
+		printf("  git merge-file                  %8.3f ms  (exit %d)\n", mg * 1e3, git_exit);
+		printf("  bench_merge --driver (lean)     %8.3f ms  (exit %d; same merge, no libgit2)\n",
+		       ml * 1e3, lean_exit);
+		printf("  ratio agentdiff / git           %8.2f  (target <= 2.00)\n",
+		       mg > 0 ? ma / mg : 0.0);
+		printf("  ratio lean / git                %8.2f\n", mg > 0 ? ml / mg : 0.0);
+	}
+	status = 0;
+cleanup:
+	unlink(fbase);
+	unlink(fours);
+	unlink(ftheirs);
+	unlink(fcur);
+	rmdir(dir);
+done:
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(ours);
+	free(theirs);
+	ad_buf_free(&base);
+	return status;
+}

@@ -1,0 +1,605 @@
+/*
+ * agentdiff plan [-o PLAN] [--output OUT] [--force] A B [C...]
+ *   writes the plan a curated merge starts from: everything from A, with
+ *   the other variants' differing versions as commented alternatives.
+ *
+ * agentdiff apply [-o OUT] [--force] [--commit [-m MSG]] PLAN
+ *   re-applies a merge plan (diff/plan.h) to the variants as they are now
+ *   and writes the result atomically; with --commit, commits it with
+ *   trailers naming where each section came from.
+ *
+ * Exit status: 0 written as planned; 1 some sections or fields of the plan
+ * were not found (nothing written unless --force); 2 trouble.
+ */
+/* realpath(); ncurses' flags may already ask for an older X/Open. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "doc.h"
+#include "git.h"
+#include "plan.h"
+#include "term.h"
+#include "vsource.h"
+
+#define PLAN_MAX_SIZE ((size_t)16 << 20)
+
+static void plan_usage(FILE *fp)
+{
+	fputs("usage: agentdiff plan [-o PLAN] [--output OUT] [--force] A B [C...]\n"
+	      "\n"
+	      "Writes a merge plan that takes everything from A, with the sections and\n"
+	      "fields where B, C... differ listed as commented alternatives.  Edit it,\n"
+	      "then 'agentdiff apply PLAN' writes the result.  Variants are files or\n"
+	      "REV:PATH (HEAD~1:agents/x.md).\n"
+	      "\n"
+	      "  -o PLAN         write the plan to PLAN (default: standard output)\n"
+	      "  --output OUT    the file apply writes the result to\n"
+	      "  --force         overwrite PLAN if it exists\n",
+	      fp);
+}
+
+static void apply_usage(FILE *fp)
+{
+	fputs("usage: agentdiff apply [-o OUT] [--force] [--commit [-m MSG]] PLAN\n"
+	      "\n"
+	      "Applies a merge plan to its variants as they are now and writes the\n"
+	      "result to OUT (default: the plan's output, else standard output).\n"
+	      "Sections the plan names but a changed variant no longer has are\n"
+	      "reported; then nothing is written unless --force.\n"
+	      "\n"
+	      "  -o OUT          write the result to OUT ('-' for standard output)\n"
+	      "  --force         write even when sections are missing, and overwrite OUT\n"
+	      "                  even when it is not what the plan last wrote there\n"
+	      "  --commit        commit OUT in its git repository, with trailers naming\n"
+	      "                  where each section came from\n"
+	      "  -m MSG          the commit message (default: \"Apply merge plan PLAN\")\n"
+	      "\n"
+	      "Exit status: 0 written as planned, 1 parts of the plan not found, 2 trouble.\n",
+	      fp);
+}
+
+/* "agentdiff: apply: " + a message whose %s arguments may come from files:
+ * the whole line is sanitized. */
+static void say(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(const char *cmd, const char *fmt, ...)
+{
+	ad_buf msg = AD_BUF_INIT, clean = AD_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ad_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	ad_term_sanitize(&clean, ad_buf_cstr(&msg), msg.size, false);
+	ad_cli_errorf("%s: %s", cmd, ad_buf_cstr(&clean));
+	ad_buf_free(&msg);
+	ad_buf_free(&clean);
+}
+
+static void dir_of(ad_buf *out, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	ad_buf_clear(out);
+	if (!slash)
+		ad_buf_puts(out, ".");
+	else if (slash == path)
+		ad_buf_puts(out, "/");
+	else
+		ad_buf_put(out, path, (size_t)(slash - path));
+	ad_buf_cstr(out);
+}
+
+/* ---------------------------------------------------------------- plan */
+
+int ad_cli_plan(int argc, char **argv)
+{
+	const char *plan_path = NULL, *output = NULL;
+	char **specs = NULL;
+	size_t nspecs = 0, i;
+	bool force = false, opts_done = false;
+	ad_vsource *srcs = NULL;
+	ad_doc **docs = NULL;
+	char **pspecs = NULL;
+	const char **blobs = NULL;
+	ad_plan *plan = NULL;
+	ad_buf text = AD_BUF_INIT, dir = AD_BUF_INIT, rel = AD_BUF_INIT;
+	ad_error err = AD_ERROR_INIT;
+	struct stat st;
+	int k, status = 2;
+
+	specs = ad_xcalloc((size_t)argc + 1, sizeof(*specs));
+	for (k = 1; k < argc; k++) {
+		const char *a = argv[k];
+
+		if (!opts_done && !strcmp(a, "--")) {
+			opts_done = true;
+		} else if (!opts_done && !strcmp(a, "-o") && k + 1 < argc) {
+			plan_path = argv[++k];
+		} else if (!opts_done && !strcmp(a, "--output") && k + 1 < argc) {
+			output = argv[++k];
+		} else if (!opts_done && !strcmp(a, "--force")) {
+			force = true;
+		} else if (!opts_done && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
+			plan_usage(stdout);
+			status = 0;
+			goto done;
+		} else if (!opts_done && a[0] == '-' && a[1]) {
+			say("plan", "unknown option or missing argument '%s'", a);
+			plan_usage(stderr);
+			goto done;
+		} else {
+			specs[nspecs++] = argv[k];
+		}
+	}
+	if (nspecs < 1) {
+		say("plan", "needs at least one variant");
+		plan_usage(stderr);
+		goto done;
+	}
+	if (nspecs > AD_PLAN_MAX_VARIANTS) {
+		say("plan", "at most %d variants", AD_PLAN_MAX_VARIANTS);
+		goto done;
+	}
+	if (plan_path && !force && stat(plan_path, &st) == 0) {
+		say("plan", "%s exists; --force overwrites it", plan_path);
+		goto done;
+	}
+	dir_of(&dir, plan_path ? plan_path : "./-");
+	srcs = ad_xcalloc(nspecs, sizeof(*srcs));
+	docs = ad_xcalloc(nspecs, sizeof(*docs));
+	pspecs = ad_xcalloc(nspecs, sizeof(*pspecs));
+	blobs = ad_xcalloc(nspecs, sizeof(*blobs));
+	for (i = 0; i < nspecs; i++) {
+		if (ad_vsource_read(&srcs[i], specs[i], NULL, &err) < 0 ||
+		    ad_vsource_parse(&docs[i], &srcs[i], &err) < 0) {
+			ad_cli_error(&err);
+			goto done;
+		}
+		ad_vsource_spec_from(&rel, &srcs[i], NULL, dir.ptr);
+		pspecs[i] = ad_buf_detach(&rel);
+		blobs[i] = srcs[i].blob;
+	}
+	if (ad_plan_default(&plan, (const ad_doc *const *)docs, (const char *const *)pspecs, blobs,
+			    nspecs, &err) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	if (output) {
+		ad_vsource_relative(&rel, output, NULL, dir.ptr);
+		ad_plan_set_output(plan, rel.ptr, NULL);
+	}
+	ad_plan_write(&text, plan);
+	if (!plan_path) {
+		if (ad_cli_write_stdout(&text) < 0) {
+			ad_cli_errorf("error writing to standard output");
+			goto done;
+		}
+	} else if (ad_write_file_atomic(plan_path, text.ptr, text.size, &err) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	status = 0;
+done:
+	for (i = 0; docs && i < nspecs; i++)
+		ad_doc_free(docs[i]);
+	for (i = 0; pspecs && i < nspecs; i++)
+		free(pspecs[i]);
+	ad_vsources_free(srcs, nspecs);
+	free(docs);
+	free(pspecs);
+	free(blobs);
+	free(specs);
+	ad_plan_free(plan);
+	ad_buf_free(&text);
+	ad_buf_free(&dir);
+	ad_buf_free(&rel);
+	ad_error_clear(&err);
+	return status;
+}
+
+/* ---------------------------------------------------------------- apply */
+
+/* A title or label made fit for one line of a commit message. */
+static void put_oneline(ad_buf *out, const char *s, size_t max)
+{
+	ad_buf clean = AD_BUF_INIT;
+	size_t i, chars = 0;
+
+	ad_term_sanitize(&clean, s, strlen(s), false);
+	for (i = 0; i < clean.size; i++) {
+		if (((unsigned char)clean.ptr[i] & 0xC0) != 0x80 && ++chars > max) {
+			ad_buf_puts(out, "...");
+			break;
+		}
+		ad_buf_putc(out, clean.ptr[i]);
+	}
+	ad_buf_free(&clean);
+}
+
+static void put_source(ad_buf *out, const ad_vsource *src)
+{
+	if (src->kind == AD_VSOURCE_REV) {
+		put_oneline(out, src->path ? src->path : src->label, 200);
+		ad_buf_printf(out, "@%s", src->short_id[0] ? src->short_id : src->rev);
+	} else {
+		put_oneline(out, src->label, 200);
+		ad_buf_printf(out, " (blob %.7s)", src->blob);
+	}
+}
+
+/* The message: the user's text, a blank line, and a trailer per section
+ * and per field that does not come from the frontmatter's variant. */
+static void commit_message(ad_buf *out, const char *msg, const ad_plan *plan,
+			   const ad_plan_result *res, const ad_vsource *srcs,
+			   const ad_doc *const *docs, const char *plan_name)
+{
+	size_t i, k;
+	int fm = ad_plan_frontmatter(plan);
+
+	ad_buf_puts(out, msg);
+	while (out->size && (out->ptr[out->size - 1] == '\n' || out->ptr[out->size - 1] == ' '))
+		out->size--;
+	ad_buf_puts(out, "\n\n");
+	if (fm >= 0) {
+		ad_buf_puts(out, "Frontmatter-Source: ");
+		put_source(out, &srcs[fm]);
+		ad_buf_putc(out, '\n');
+	}
+	for (i = 0; fm >= 0 && i < ad_plan_field_count(plan); i++) {
+		const ad_plan_field *f = ad_plan_field_at(plan, i);
+
+		if (f->mode == AD_PLAN_FIELD_FROM && f->variant == fm)
+			continue;
+		ad_buf_puts(out, "Field-Source: ");
+		put_oneline(out, f->key, 60);
+		ad_buf_puts(out, " <- ");
+		switch (f->mode) {
+		case AD_PLAN_FIELD_FROM:
+			put_source(out, &srcs[f->variant]);
+			break;
+		case AD_PLAN_FIELD_UNION:
+		case AD_PLAN_FIELD_INTERSECTION:
+			ad_buf_puts(out, f->mode == AD_PLAN_FIELD_UNION ? "union of" : "intersection of");
+			for (k = 0; k < (f->nvariants ? f->nvariants : ad_plan_variant_count(plan)); k++)
+				ad_buf_printf(out, "%s %d", k ? "," : "",
+					      (f->nvariants ? f->variants[k] : (int)k) + 1);
+			break;
+		case AD_PLAN_FIELD_TEXT:
+			ad_buf_puts(out, "text in ");
+			put_oneline(out, plan_name, 200);
+			break;
+		}
+		ad_buf_putc(out, '\n');
+	}
+	for (i = 0; i < res->npieces; i++) {
+		const ad_plan_piece *p = &res->pieces[i];
+
+		if (p->variant < 0) {
+			ad_buf_puts(out, "Section-Source: (text) <- ");
+			put_oneline(out, plan_name, 200);
+			ad_buf_putc(out, '\n');
+			continue;
+		}
+		{
+			const ad_section *s = &ad_doc_sections(docs[p->variant])[p->section];
+
+			if (s->blank)
+				continue;
+			ad_buf_puts(out, "Section-Source: ");
+			put_oneline(out, s->kind == AD_SECTION_PREAMBLE ? "(preamble)" : s->title, 80);
+			ad_buf_puts(out, " <- ");
+			put_source(out, &srcs[p->variant]);
+			if (p->edited)
+				ad_buf_puts(out, ", edited");
+			ad_buf_putc(out, '\n');
+		}
+	}
+}
+
+/* Whether a and b name the same existing file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+typedef struct {
+	const char *plan_path;
+	const char *out_arg;
+	const char *message;
+	bool force, commit;
+} apply_args;
+
+static int parse_apply_args(apply_args *a, int argc, char **argv)
+{
+	bool opts_done = false;
+	int k;
+
+	memset(a, 0, sizeof(*a));
+	for (k = 1; k < argc; k++) {
+		const char *s = argv[k];
+
+		if (!opts_done && !strcmp(s, "--")) {
+			opts_done = true;
+		} else if (!opts_done && !strcmp(s, "-o") && k + 1 < argc) {
+			a->out_arg = argv[++k];
+		} else if (!opts_done && !strcmp(s, "-m") && k + 1 < argc) {
+			a->message = argv[++k];
+		} else if (!opts_done && !strncmp(s, "--message=", 10)) {
+			a->message = s + 10;
+		} else if (!opts_done && !strcmp(s, "--force")) {
+			a->force = true;
+		} else if (!opts_done && !strcmp(s, "--commit")) {
+			a->commit = true;
+		} else if (!opts_done && (!strcmp(s, "--help") || !strcmp(s, "-h"))) {
+			apply_usage(stdout);
+			return 0;
+		} else if (!opts_done && s[0] == '-' && s[1]) {
+			say("apply", "unknown option or missing argument '%s'", s);
+			apply_usage(stderr);
+			return 2;
+		} else if (a->plan_path) {
+			say("apply", "one plan at a time");
+			apply_usage(stderr);
+			return 2;
+		} else {
+			a->plan_path = s;
+		}
+	}
+	if (!a->plan_path) {
+		say("apply", "needs a plan file");
+		apply_usage(stderr);
+		return 2;
+	}
+	if (a->message && !a->commit) {
+		say("apply", "-m goes with --commit");
+		return 2;
+	}
+	return -1;
+}
+
+/*
+ * May the result go over target, which holds cur?  Yes when it is one of
+ * the plan's file variants and unchanged since it was read a moment ago,
+ * or the plan's recorded output with the content the plan last wrote.
+ */
+static bool may_overwrite(const char *target, const char *cur, size_t curlen,
+			  const ad_plan *plan, const ad_vsource *srcs, const char *plan_dir)
+{
+	ad_buf path = AD_BUF_INIT;
+	char blob[AD_GIT_HEXSIZE + 1];
+	size_t i;
+	bool ok = false;
+
+	for (i = 0; i < ad_plan_variant_count(plan) && !ok; i++)
+		if (srcs[i].kind == AD_VSOURCE_FILE && same_file(srcs[i].label, target) &&
+		    srcs[i].size == curlen && !memcmp(srcs[i].data, cur, curlen))
+			ok = true;
+	if (!ok && ad_plan_output(plan) && ad_plan_output_blob(plan)) {
+		const char *o = ad_plan_output(plan);
+
+		if (o[0] != '/' && strcmp(plan_dir, "."))
+			ad_buf_printf(&path, "%s/", plan_dir);
+		ad_buf_puts(&path, o);
+		ad_git_hash_blob(blob, cur, curlen);
+		ok = same_file(path.ptr, target) && !strcmp(blob, ad_plan_output_blob(plan));
+	}
+	ad_buf_free(&path);
+	return ok;
+}
+
+/* Records in the plan file what was written where, unless the plan file
+ * changed meanwhile.  A failure here is a warning: the result is written. */
+static void record_output(const char *plan_path, const char *text, size_t len, const ad_plan *plan,
+			  const char *target, const char *plan_dir, const char *blob)
+{
+	ad_buf rel = AD_BUF_INIT, next = AD_BUF_INIT;
+	ad_error err = AD_ERROR_INIT;
+	char *now = NULL;
+	size_t nowlen = 0;
+
+	ad_vsource_relative(&rel, target, NULL, plan_dir);
+	ad_plan_splice_output(&next, plan, text, len, rel.ptr, blob);
+	if (next.size == len && !memcmp(next.ptr, text, len))
+		goto done;
+	if (ad_read_file(&now, &nowlen, plan_path, PLAN_MAX_SIZE, &err) < 0 || nowlen != len ||
+	    memcmp(now, text, len)) {
+		say("apply", "warning: %s changed while applying; the output was not recorded in it",
+		    plan_path);
+		goto done;
+	}
+	if (ad_write_file_atomic(plan_path, next.ptr, next.size, &err) < 0) {
+		say("apply", "warning: could not record the output in the plan:");
+		ad_cli_error(&err);
+	}
+done:
+	free(now);
+	ad_buf_free(&rel);
+	ad_buf_free(&next);
+	ad_error_clear(&err);
+}
+
+int ad_cli_apply(int argc, char **argv)
+{
+	apply_args args;
+	ad_error err = AD_ERROR_INIT;
+	char *text = NULL, *cur = NULL;
+	size_t len = 0, curlen = 0, nv = 0, i;
+	ad_plan *plan = NULL;
+	ad_plan_result *res = NULL;
+	ad_vsource *srcs = NULL;
+	ad_doc **docs = NULL;
+	const char **blobs = NULL;
+	ad_buf dir = AD_BUF_INIT, target = AD_BUF_INIT, msg = AD_BUF_INIT;
+	ad_git_commit_result cres;
+	ad_git_commit_options copts = AD_GIT_COMMIT_OPTIONS_INIT;
+	char blob[AD_GIT_HEXSIZE + 1];
+	bool to_stdout, unchanged = false;
+	int status;
+
+	memset(&cres, 0, sizeof(cres));
+	if ((status = parse_apply_args(&args, argc, argv)) >= 0)
+		return status;
+	status = 2;
+
+	if (ad_read_file(&text, &len, args.plan_path, PLAN_MAX_SIZE, &err) < 0 ||
+	    ad_plan_parse(&plan, args.plan_path, text, len, &err) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	dir_of(&dir, args.plan_path);
+
+	/* Where the result goes. */
+	if (args.out_arg && strcmp(args.out_arg, "-")) {
+		ad_buf_puts(&target, args.out_arg);
+	} else if (!args.out_arg && ad_plan_output(plan)) {
+		const char *o = ad_plan_output(plan);
+
+		if (o[0] != '/' && strcmp(dir.ptr, "."))
+			ad_buf_printf(&target, "%s/", dir.ptr);
+		ad_buf_puts(&target, o);
+	}
+	to_stdout = target.size == 0;
+	if (args.commit && to_stdout) {
+		say("apply", "--commit needs a file to write: -o OUT, or an output line in the plan");
+		goto done;
+	}
+
+	/* The variants as they are now. */
+	nv = ad_plan_variant_count(plan);
+	srcs = ad_xcalloc(nv, sizeof(*srcs));
+	docs = ad_xcalloc(nv, sizeof(*docs));
+	blobs = ad_xcalloc(nv, sizeof(*blobs));
+	for (i = 0; i < nv; i++) {
+		const ad_plan_variant *v = ad_plan_variant_at(plan, i);
+
+		if (ad_vsource_read(&srcs[i], v->spec, dir.ptr, &err) < 0 ||
+		    ad_vsource_parse(&docs[i], &srcs[i], &err) < 0) {
+			char where[64];
+
+			snprintf(where, sizeof(where), "%d", v->line);
+			say("apply", "%s:%s: variant %zu:", args.plan_path, where, i + 1);
+			ad_cli_error(&err);
+			goto done;
+		}
+		blobs[i] = srcs[i].blob;
+	}
+	if (ad_plan_apply(&res, plan, (const ad_doc *const *)docs, blobs, nv, &err) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+
+	/* What changed upstream, and what the plan no longer finds. */
+	for (i = 0; i < nv; i++)
+		if (res->changed[i] && ad_plan_variant_at(plan, i)->blob)
+			say("apply", "note: variant %zu (%s) changed since the plan was made; its "
+				     "sections were found again by title and content",
+			    i + 1, srcs[i].label);
+	for (i = 0; i < res->nunplanned; i++) {
+		const ad_plan_unplanned *u = &res->unplanned[i];
+		const ad_section *s = &ad_doc_sections(docs[u->variant])[u->section];
+
+		say("apply", "note: \"%s\" (variant %d, line %d) is in no line of the plan; left out",
+		    s->kind == AD_SECTION_PREAMBLE ? "(preamble)" : s->title, u->variant + 1, s->line);
+	}
+	for (i = 0; i < res->nmissing; i++)
+		say("apply", "%s:%d: %s", args.plan_path, res->missing[i].line, res->missing[i].message);
+	if (res->nmissing && !args.force) {
+		say("apply", "nothing written: %zu part%s of the plan not found (--force writes "
+			     "the result without them)",
+		    res->nmissing, res->nmissing == 1 ? "" : "s");
+		status = 1;
+		goto done;
+	}
+
+	if (to_stdout) {
+		if (ad_cli_write_stdout(&res->text) < 0) {
+			ad_cli_errorf("error writing to standard output");
+			goto done;
+		}
+		status = res->nmissing ? 1 : 0;
+		goto done;
+	}
+
+	/* Refuse before writing anything when the commit would be refused. */
+	if (args.commit && ad_git_commit_check(target.ptr, NULL, &err) < 0) {
+		ad_cli_error(&err);
+		say("apply", "nothing written");
+		goto done;
+	}
+	ad_git_hash_blob(blob, res->text.ptr, res->text.size);
+	if (ad_read_file(&cur, &curlen, target.ptr, AD_DOC_MAX_SIZE, &err) == 0) {
+		if (curlen == res->text.size && !memcmp(cur, res->text.ptr, curlen)) {
+			unchanged = true;
+		} else if (!args.force &&
+			   !may_overwrite(target.ptr, cur, curlen, plan, srcs, dir.ptr)) {
+			say("apply", "%s exists and is not what this plan last wrote there (it was "
+				     "changed, or written by something else); --force overwrites it",
+			    target.ptr);
+			goto done;
+		}
+	} else if (err.code != AD_ENOTFOUND) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	ad_error_clear(&err);
+	if (!unchanged && ad_write_file_atomic(target.ptr, res->text.ptr, res->text.size, &err) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	say("apply", "%s %s (%zu bytes)", unchanged ? "unchanged:" : "wrote", target.ptr,
+	    res->text.size);
+	record_output(args.plan_path, text, len, plan, target.ptr, dir.ptr, blob);
+
+	if (args.commit) {
+		ad_buf subject = AD_BUF_INIT;
+		const char *base = strrchr(args.plan_path, '/');
+
+		if (!args.message)
+			ad_buf_printf(&subject, "Apply merge plan %s", base ? base + 1 : args.plan_path);
+		commit_message(&msg, args.message ? args.message : subject.ptr, plan, res, srcs,
+			       (const ad_doc *const *)docs, args.plan_path);
+		ad_buf_free(&subject);
+		copts.message = msg.ptr;
+		if (ad_git_commit_file(&cres, target.ptr, &copts, &err) < 0) {
+			ad_cli_error(&err);
+			say("apply", "%s is written but not committed", target.ptr);
+			goto done;
+		}
+		if (cres.committed)
+			say("apply", "committed %s on %s%s", cres.short_id,
+			    cres.branch ? cres.branch : "a detached HEAD",
+			    cres.root ? " (its first commit)" : "");
+		else
+			say("apply", "nothing to commit: %s is as HEAD has it", cres.path);
+	}
+	status = res->nmissing ? 1 : 0;
+done:
+	for (i = 0; docs && i < nv; i++)
+		ad_doc_free(docs[i]);
+	ad_vsources_free(srcs, nv);
+	free(docs);
+	free(blobs);
+	free(text);
+	free(cur);
+	ad_plan_free(plan);
+	ad_plan_result_free(res);
+	ad_git_commit_result_clear(&cres);
+	ad_buf_free(&dir);
+	ad_buf_free(&target);
+	ad_buf_free(&msg);
+	ad_error_clear(&err);
+	return status;
+}

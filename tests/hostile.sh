@@ -1,0 +1,460 @@
+#!/bin/sh
+# hostile.sh: agentdiff's commands on broken and hostile input.
+#
+# Each case runs one command on an input made here, at test time, in a work
+# directory under the build (nothing is committed: a 100 MB file, 100,000
+# headings or nested tags, a 1 MB line, a billion-laughs YAML alias bomb,
+# terminal escape sequences in titles, bodies, frontmatter and file names,
+# NUL bytes, invalid UTF-8, binary data, an empty file, unterminated
+# frontmatter, symlink loops, a FIFO, an unreadable file), and checks:
+#
+#   - the exit status is the one expected (0, 1 findings or differences,
+#     2 trouble), and the command neither crashed nor hung (each run has a
+#     timeout);
+#   - the message, on stdout or stderr, says what happened (a pattern);
+#   - nothing raw reaches the terminal: no C0 control byte other than tab
+#     and newline, no DEL and no C1 control in stdout or stderr.  Commands
+#     whose stdout is the data itself (merge without -o) are run on a
+#     pseudo-terminal as well, through script(1), when it is there.
+#
+# The golden tests (tests/golden.sh) compare the exact output for the small
+# cases of tests/mkfixtures.sh (show of binary, NUL, invalid UTF-8, escape
+# and deep-nesting files, check of escapes in frontmatter, ls of escaped
+# file names); the cases here cover the other commands and the inputs too
+# large or too odd to keep a golden copy of.
+#
+# Environment: AD_SRCDIR, AD_BUILDDIR (set by `make check`); AD_VALGRIND, a
+# valgrind command line, runs every agentdiff through it (longer timeouts,
+# and a run with a valgrind error fails); AD_KEEP_WORK=1 keeps the work
+# directory.  The unreadable-file case is skipped as root, who reads
+# anything.  Exit status: 0 all passed, 1 a failure, 77 no binary.
+
+set -u
+
+srcdir=${AD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${AD_BUILDDIR:-$srcdir}
+ad=$builddir/agentdiff
+valgrind=${AD_VALGRIND:-}
+
+if [ ! -x "$ad" ]; then
+	if [ -n "${AD_BUILDDIR:-}" ]; then
+		echo "hostile: $ad is missing; it should have been built" >&2
+		exit 1
+	fi
+	echo "hostile: no agentdiff binary in $builddir; skipping" >&2
+	exit 77
+fi
+
+LC_ALL=C
+NO_COLOR=1
+TERM=dumb
+export LC_ALL NO_COLOR TERM
+unset AGENTDIFF_CONFIG 2>/dev/null || :
+
+work=$builddir/tests/hostile-work.$$
+rm -rf "$work"
+if ! mkdir -p "$work/in" "$work/home"; then
+	echo "hostile: cannot create $work" >&2
+	exit 1
+fi
+if [ "${AD_KEEP_WORK:-0}" = 1 ]; then
+	echo "hostile: keeping $work"
+else
+	trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' 0
+	trap 'exit 1' HUP INT PIPE TERM
+fi
+HOME=$work/home
+XDG_CONFIG_HOME=$work/home/.config
+export HOME XDG_CONFIG_HOME
+
+if command -v timeout >/dev/null 2>&1; then
+	if [ -n "$valgrind" ]; then
+		run_timeout='timeout 600'
+	else
+		run_timeout='timeout 60'
+	fi
+else
+	run_timeout=
+fi
+
+# ------------------------------------------------------------ inputs
+in=$work/in
+cd "$in" || exit 1
+
+if ! sh "$srcdir/tests/mkfixtures.sh" "$in/gen" >/dev/null; then
+	echo "hostile: tests/mkfixtures.sh failed" >&2
+	exit 1
+fi
+for f in empty binary nul-bytes nul-frontmatter invalid-utf8 invalid-utf8-frontmatter \
+	escapes escapes-frontmatter lone-cr bom-only; do
+	cp "gen/$f.md" "$f.md"
+done
+printf -- '---\nname: small\ndescription: A small, ordinary agent.\n---\n\n# Role\n\nText.\n' >small.md
+
+# 100 MB of ordinary text: over AD_DOC_MAX_SIZE (64 MiB).
+yes 'A line of an agent definition that goes on and on, 100 MB of it.' |
+	head -c 100000000 >big.md
+
+# 100,000 headings cycling through the six levels, and 100,000 nested tags.
+awk 'BEGIN {
+	print "---"; print "name: many-headings"; print "description: x"; print "---"
+	for (i = 1; i <= 100000; i++) {
+		h = substr("######", 1, (i - 1) % 6 + 1)
+		printf "%s Heading %d\n\ntext %d\n", h, i, i
+	}
+}' >headings.md
+awk 'BEGIN {
+	print "---"; print "name: nested-tags"; print "description: x"; print "---"
+	for (i = 1; i <= 100000; i++) printf "<t%d>\n", i
+	print "innermost"
+	for (i = 100000; i >= 1; i--) printf "</t%d>\n", i
+}' >tags.md
+
+# A single line of 1 MB, in the body and in the frontmatter.
+awk 'BEGIN {
+	print "---"; print "name: long-line"; print "description: x"; print "---"; print "# Role"
+	for (i = 0; i < 131072; i++) printf "abcdefg "
+	print ""
+}' >longline.md
+awk 'BEGIN {
+	print "---"; print "name: long-value"; printf "description: "
+	for (i = 0; i < 131072; i++) printf "abcdefg "
+	print ""; print "---"; print "# Role"
+}' >longvalue.md
+
+# Billion laughs: nine levels of nine aliases each (9^9 if expanded).
+awk 'BEGIN {
+	print "---"; print "name: bomb"
+	print "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+	for (i = 1; i <= 9; i++) {
+		printf "a%d: &a%d [", i, i
+		for (k = 0; k < 9; k++) printf "%s*a%d", k ? ", " : "", i - 1
+		print "]"
+	}
+	print "description: *a9"; print "tools: *a9"; print "---"; print "# Body"
+}' >bomb.md
+
+# Frontmatter that never closes, and one that closes with the file.
+printf -- '---\nname: open\ndescription: The closing fence is missing.\n\n# Role\n\nText.\n' >unterminated.md
+printf -- '---\nname: open-eof\ndescription: x' >unterminated-eof.md
+
+# Escapes in the frontmatter values (decoded from YAML), the body, the
+# title and the file name.
+printf -- '---\nname: "esc\\e[31mname"\ndescription: "d\\e]0;pwned\\a"\ntools: ["\\e[2J", Read]\n---\n\n# \033[31mTitle\033[0m\n\nbody \033[2J \302\233 \177\n' >esc-yaml.md
+esc_name=$(printf 'esc\033[1m-name.md')
+cp esc-yaml.md "$esc_name"
+
+# Folders: agents with a symlink loop, a FIFO, a binary file, a big file,
+# escapes in names.
+mkdir -p tree/agents/sub tree/other
+cp small.md tree/agents/a.md
+cp esc-yaml.md tree/agents/
+cp binary.md tree/agents/binary.md
+cp escapes.md "tree/agents/$esc_name"
+ln -s .. tree/agents/sub/up
+ln -s ../../agents tree/agents/sub/again
+ln -s l2.md tree/agents/l1.md
+ln -s l1.md tree/agents/l2.md
+ln -s ../tree tree/other/root
+ln ../in/big.md tree/agents/big.md 2>/dev/null || cp big.md tree/agents/big.md
+if command -v mkfifo >/dev/null 2>&1; then
+	mkfifo fifo.md tree/agents/fifo.md
+	have_fifo=1
+else
+	have_fifo=0
+fi
+ln -s loop-b.md loop-a.md
+ln -s loop-a.md loop-b.md
+
+# Unreadable, unless we are root.
+if [ "$(id -u)" -ne 0 ]; then
+	cp small.md unreadable.md
+	chmod 0 unreadable.md
+	mkdir -p locked/agents
+	cp small.md locked/agents/x.md
+	cp small.md locked/agents/secret.md
+	chmod 0 locked/agents/secret.md
+	have_unreadable=1
+else
+	have_unreadable=0
+fi
+
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+	have_script=1
+else
+	have_script=0
+fi
+
+# ------------------------------------------------------------ checking
+
+passed=0
+failed=0
+skipped=0
+
+# Control bytes a terminal would act on: C0 but tab and newline, DEL, C1.
+raw_controls() {
+	c0=$(tr -d '\011\012\040-\176\200-\377' <"$1" | wc -c)
+	c1=$(grep -c "$(printf '\302')[$(printf '\200')-$(printf '\237')]" "$1")
+	[ "$c0" -gt 0 ] || [ "$c1" -gt 0 ]
+}
+
+# Cases that fail because of a bug already reported to the owner of the
+# code: they print XFAIL instead of failing the run, and XPASS once fixed
+# (then take them off the list).
+#   esc-plan: the plan writer (src/cli_apply.c) writes C1 controls such as
+#   U+009B (CSI) raw inside quoted titles, where it escapes C0 ones.
+known_failures=' esc-plan '
+
+# case NAME STATUS PATTERN [raw] -- ARGS...: runs agentdiff ARGS in $in;
+# STATUS is the exit status expected; PATTERN an extended regular
+# expression that stdout or stderr must match ("" for none); "raw" when
+# stdout is the data itself and may hold anything.
+case_() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	raw=0
+	if [ "$1" = raw ]; then
+		raw=1
+		shift
+	fi
+	[ "$1" = -- ] && shift
+	out=$work/out err=$work/err vglog=$work/valgrind.log
+	rm -f "$vglog"
+	if [ -n "$valgrind" ]; then
+		# shellcheck disable=SC2086 # the valgrind command line, split
+		$run_timeout $valgrind --log-file="$vglog" "$ad" "$@" >"$out" 2>"$err" </dev/null
+	else
+		# shellcheck disable=SC2086
+		$run_timeout "$ad" "$@" >"$out" 2>"$err" </dev/null
+	fi
+	status=$?
+	problem=
+	if [ "$status" -gt 125 ] || { [ -n "$run_timeout" ] && [ "$status" -eq 124 ]; }; then
+		problem="crashed or timed out (exit status $status)"
+	elif [ "$status" -ne "$want" ]; then
+		problem="exit status $status, expected $want"
+	elif [ -n "$pattern" ] && ! cat "$out" "$err" | grep -Eq -- "$pattern"; then
+		problem="no message matching /$pattern/"
+	elif [ "$raw" = 0 ] && raw_controls "$out"; then
+		problem="raw control characters on stdout"
+	elif raw_controls "$err"; then
+		problem="raw control characters on stderr"
+	elif [ -s "$vglog" ]; then
+		problem="valgrind reported errors: $(head -n 20 "$vglog")"
+	fi
+	case $known_failures in
+	*" $name "*)
+		if [ -n "$problem" ]; then
+			echo "XFAIL $name: $problem (a known bug)"
+		else
+			echo "XPASS $name: fixed; take it off known_failures"
+		fi
+		passed=$((passed + 1))
+		return
+		;;
+	esac
+	if [ -n "$problem" ]; then
+		echo "FAIL $name: $problem"
+		echo "  command: (cd $in && agentdiff $*)" | cat -v
+		echo "  stdout: $(head -c 400 "$out" | cat -v)"
+		echo "  stderr: $(head -c 400 "$err" | cat -v)"
+		failed=$((failed + 1))
+	else
+		echo "PASS $name"
+		passed=$((passed + 1))
+	fi
+}
+
+# tty NAME ARGS...: runs agentdiff ARGS on a pseudo-terminal; no raw
+# control byte (but CR, which the terminal line discipline adds) may reach
+# it.
+tty_case() {
+	name=$1
+	shift
+	if [ "$have_script" = 0 ]; then
+		echo "SKIP $name: no script(1) for a pseudo-terminal"
+		skipped=$((skipped + 1))
+		return
+	fi
+	cmd=$(printf ' %s' "$ad" "$@")
+	$run_timeout script -qec "$cmd" /dev/null </dev/null >"$work/tty" 2>&1
+	status=$?
+	tr -d '\015' <"$work/tty" >"$work/tty.nocr"
+	if [ "$status" -gt 125 ] || [ "$status" -eq 124 ]; then
+		echo "FAIL $name: crashed or timed out on a terminal (exit status $status)"
+		failed=$((failed + 1))
+	elif raw_controls "$work/tty.nocr"; then
+		echo "FAIL $name: raw control characters reached the terminal"
+		head -c 400 "$work/tty" | cat -v
+		failed=$((failed + 1))
+	else
+		echo "PASS $name"
+		passed=$((passed + 1))
+	fi
+}
+
+# color_case NAME ARGS...: diff --color=always must be diff --color=never
+# with colour codes (SGR sequences) in place of the change brackets: text
+# from the files stays sanitized, so no escape sequence of theirs gets
+# through with the colours.
+color_case() {
+	name=$1
+	shift
+	$run_timeout "$ad" diff --color=always "$@" >"$work/color" 2>&1 </dev/null
+	s1=$?
+	$run_timeout "$ad" diff --color=never "$@" >"$work/plain" 2>&1 </dev/null
+	s2=$?
+	# Colour replaces the [-deleted-] and {+inserted+} brackets.
+	sed "s/$(printf '\033')\[[0-9;]*m//g" "$work/color" >"$work/stripped"
+	sed 's/\[-//g; s/-\]//g; s/{+//g; s/+}//g' "$work/plain" >"$work/plain.nobrackets"
+	mv "$work/plain.nobrackets" "$work/plain"
+	if [ "$s1" -gt 125 ] || [ "$s1" -eq 124 ] || [ "$s1" -ne "$s2" ]; then
+		echo "FAIL $name: exit status $s1 in colour, $s2 without"
+		failed=$((failed + 1))
+	elif ! cmp -s "$work/stripped" "$work/plain" || raw_controls "$work/stripped"; then
+		echo "FAIL $name: the coloured output is not the plain one plus colour codes"
+		diff "$work/plain" "$work/stripped" | head -n 10 | cat -v
+		failed=$((failed + 1))
+	else
+		echo "PASS $name"
+		passed=$((passed + 1))
+	fi
+}
+
+skip() {
+	echo "SKIP $1: $2"
+	skipped=$((skipped + 1))
+}
+
+too_big='file is too large \(100000000 bytes; the limit is 67108864\)'
+
+# --- empty, blank, binary, NUL, invalid UTF-8
+case_ empty-show 0 'empty.md  0 bytes, 0 lines' -- show empty.md
+case_ empty-check 1 'empty.md:1:1: error: no frontmatter' -- check empty.md
+case_ empty-diff 1 '' -- diff empty.md small.md
+case_ empty-merge 0 '' raw -- merge empty.md small.md small.md
+case_ bom-only-check 1 'bom-only.md:1:1: error: no frontmatter' -- check bom-only.md
+case_ binary-show 0 'binary.md  8201 bytes' -- show binary.md
+case_ binary-check 1 'binary.md:[0-9]+:[0-9]+: warning: .*\[(control-char|invalid-utf8)\]' -- check binary.md
+case_ binary-diff 1 '' -- diff binary.md small.md
+case_ binary-diff-json 1 '"variants"' -- diff --json binary.md small.md
+case_ binary-merge 0 '' raw -- merge small.md binary.md small.md
+case_ nul-check 1 'nul-bytes.md:6:9: warning: .*\[control-char\]' -- check nul-bytes.md
+case_ nul-frontmatter-json 1 '"id": "control-char"' -- check --json nul-frontmatter.md
+case_ invalid-utf8-check 1 'invalid-utf8.md:[0-9]+:[0-9]+: warning: .*\[invalid-utf8\]' -- check invalid-utf8.md
+case_ invalid-utf8-diff 1 '' -- diff invalid-utf8.md invalid-utf8-frontmatter.md
+case_ lone-cr-diff 1 '' -- diff lone-cr.md small.md
+
+# --- 100 MB: refused by what parses it, skipped by a scan, merged as lines
+case_ big-show 2 "agentdiff: big.md: $too_big" -- show big.md
+case_ big-show-json 2 "agentdiff: big.md: $too_big" -- show --json big.md
+case_ big-check 2 "agentdiff: big.md: $too_big" -- check big.md
+case_ big-diff 2 "agentdiff: big.md: $too_big" -- diff small.md big.md
+case_ big-plan 2 "agentdiff: big.md: $too_big" -- plan small.md big.md
+case_ big-ls 0 'big.md: file is too large \(100000000 bytes; the limit is 4194304\)' -- ls tree
+case_ big-merge-identity 0 '' -- merge -o merged-big.md small.md big.md small.md
+if cmp -s big.md merged-big.md; then
+	echo "PASS big-merge-result"
+	passed=$((passed + 1))
+else
+	echo "FAIL big-merge-result: merge(S, BIG, S) is not BIG"
+	failed=$((failed + 1))
+fi
+rm -f merged-big.md
+
+# --- size and depth
+case_ headings-show 0 'sections  100000' -- show headings.md
+case_ headings-check 0 '1 file checked, 0 errors' -- check headings.md
+case_ headings-diff 1 '' -- diff headings.md small.md
+case_ headings-diff-self 0 '' -- diff --stat headings.md headings.md
+case_ headings-merge 0 '' raw -- merge small.md headings.md small.md
+case_ tags-show 0 'sections  64' -- show tags.md
+case_ tags-check 1 'tags.md:[0-9]+:[0-9]+: ' -- check tags.md
+case_ tags-diff 0 '' -- diff tags.md tags.md
+case_ tags-merge 0 '' raw -- merge tags.md tags.md tags.md
+case_ longline-show 0 'longline.md  1048[0-9]+ bytes, 6 lines' -- show longline.md
+case_ longline-check 0 '1 file checked, 0 errors' -- check longline.md
+case_ longline-diff 1 '' -- diff longline.md longvalue.md
+case_ longvalue-show 0 'description  abcdefg abcdefg' -- show longvalue.md
+case_ longvalue-check 1 'longvalue.md:3:14: info: description is 1048575 characters long' -- check longvalue.md
+
+# --- YAML: alias bomb, unterminated frontmatter
+case_ bomb-show 0 'description  \*a9' -- show bomb.md
+case_ bomb-show-json 0 '"kind": "other"' -- show --json bomb.md
+case_ bomb-check 1 'bomb.md:[0-9]+:[0-9]+: error: .*\[description-form\]' -- check bomb.md
+case_ bomb-diff 0 '' -- diff bomb.md bomb.md
+case_ bomb-merge 0 '' raw -- merge bomb.md small.md bomb.md
+case_ unterminated-check 1 'unterminated.md:1:1: error: .*\[frontmatter-unterminated\]' -- check unterminated.md
+case_ unterminated-eof-check 1 'unterminated-eof.md:1:1: error: .*\[frontmatter-unterminated\]' -- check unterminated-eof.md
+case_ unterminated-diff 1 '' -- diff unterminated.md small.md
+
+# --- terminal escapes: titles, bodies, frontmatter, file names, labels
+case_ esc-show 0 'Title' -- show esc-yaml.md
+case_ esc-show-json 0 '"name"' -- show --json esc-yaml.md
+case_ esc-check 1 'esc-yaml.md:[0-9]+:[0-9]+: warning: .*\[control-char\]' -- check esc-yaml.md escapes.md
+case_ esc-check-json 1 '"control-char"' -- check --json esc-yaml.md escapes-frontmatter.md
+case_ esc-diff 1 '' -- diff esc-yaml.md escapes.md escapes-frontmatter.md
+case_ esc-diff-json 1 '' -- diff --json esc-yaml.md escapes.md
+case_ esc-diff-stat 1 '' -- diff --stat esc-yaml.md escapes.md
+color_case esc-diff-color esc-yaml.md escapes.md
+color_case esc-diff-color-3 esc-yaml.md escapes.md escapes-frontmatter.md
+case_ esc-name-show 0 'esc\^\[\[1m-name.md' -- show "$esc_name"
+case_ esc-name-missing 2 'esc\^\[\[1m-missing.md' -- show "$(printf 'esc\033[1m-missing.md')"
+case_ esc-name-diff 0 '' -- diff "$esc_name" esc-yaml.md
+case_ esc-ls 0 'esc\^\[\[1m-name.md' -- ls tree
+case_ esc-ls-json 0 'esc\\u001b\[1m-name.md' -- ls --json tree
+case_ esc-outline 0 'Title' -- tree
+case_ esc-plan 0 '' -- plan esc-yaml.md escapes.md
+case_ esc-merge-conflict 1 '' raw -- merge small.md esc-yaml.md escapes.md
+case_ esc-merge-labels 1 '' -- merge -o merged-esc.md -L "$(printf 'b\033[7mLBL')" -L "$(printf 'o\033]0;LBL\007')" -L "$(printf 't\nLBL')" small.md esc-yaml.md escapes.md
+# Labels are written with their control characters as '?'.
+if grep -q "$(printf '\033')\[7mLBL\|$(printf '\033')\]0;LBL" merged-esc.md ||
+	! grep -q '^||||||| b?\[7mLBL$' merged-esc.md ||
+	! grep -q '^<<<<<<< o?\]0;LBL?$' merged-esc.md ||
+	! grep -q '^>>>>>>> t?LBL$' merged-esc.md; then
+	echo "FAIL esc-merge-labels-file: labels not written as documented (controls as '?')"
+	grep 'LBL' merged-esc.md | cat -v
+	failed=$((failed + 1))
+else
+	echo "PASS esc-merge-labels-file"
+	passed=$((passed + 1))
+fi
+tty_case esc-merge-tty merge small.md esc-yaml.md escapes.md
+tty_case esc-merge-tty-identity merge small.md esc-yaml.md esc-yaml.md
+tty_case esc-show-tty show esc-yaml.md
+tty_case esc-diff-tty diff esc-yaml.md escapes.md
+
+# --- symlink loops, FIFOs, devices, unreadable files
+case_ loop-ls 0 'tree/agents/sub/up: symlink loop' -- ls tree
+case_ loop-ls-json 0 '"reason": "symlink-loop"' -- ls --json tree
+case_ loop-outline 0 'symlink loop' -- tree
+case_ loop-check-dir 2 'tree/agents/l1.md: cannot stat: Too many levels of symbolic links' -- check tree/agents
+case_ loop-show 2 'loop-a.md: .*(Too many levels of symbolic links|loop)' -- show loop-a.md
+case_ loop-check 2 'loop-a.md: .*(Too many levels of symbolic links|loop)' -- check loop-a.md
+case_ loop-diff 2 'loop-a.md: .*(Too many levels of symbolic links|loop)' -- diff small.md loop-a.md
+case_ loop-merge 2 'loop-a.md' -- merge small.md loop-a.md small.md
+case_ dir-show 2 'tree: is a directory' -- show tree
+case_ dev-show 2 '/dev/null: not a regular file' -- show /dev/null
+case_ dev-diff 2 '/dev/zero: not a regular file' -- diff small.md /dev/zero
+if [ "$have_fifo" = 1 ]; then
+	case_ fifo-show 2 'fifo.md: not a regular file' -- show fifo.md
+	case_ fifo-check 2 'fifo.md: not a regular file' -- check fifo.md
+	case_ fifo-diff 2 'fifo.md: not a regular file' -- diff small.md fifo.md
+	case_ fifo-merge 2 'fifo.md' -- merge small.md fifo.md small.md
+	case_ fifo-ls 0 'tree/agents/fifo.md' -- ls tree
+else
+	skip fifo "no mkfifo"
+fi
+if [ "$have_unreadable" = 1 ]; then
+	case_ unreadable-show 2 'unreadable.md: cannot open: Permission denied' -- show unreadable.md
+	case_ unreadable-check 2 'unreadable.md: cannot open: Permission denied' -- check unreadable.md
+	case_ unreadable-diff 2 'unreadable.md: cannot open: Permission denied' -- diff small.md unreadable.md
+	case_ unreadable-merge 2 'unreadable.md' -- merge small.md unreadable.md small.md
+	case_ unreadable-ls 0 'secret.md: cannot open: Permission denied' -- ls locked
+else
+	skip unreadable "running as root, who can read any file"
+fi
+
+cd "$builddir" || exit 1
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
