@@ -441,7 +441,10 @@ static uint64_t key_of(const sec_info *in, int which)
 {
 	switch (which) {
 	case KEY_TITLE_BODY:
-		return in->title && in->words ? (in->title ^ (in->body_hash * 31)) | 1 : 0;
+		/* Identical sections pair first, an empty title ("#" alone)
+		 * and an empty body included. */
+		return ((in->title ? in->title : 0x5bd1e9955bd1e995ULL) ^
+			(in->body_hash * 31)) | 1;
 	case KEY_TITLE:
 		return in->title;
 	default:

@@ -294,6 +294,26 @@ static void test_split(void **state)
 	assert_false(pair2(f, "Rules", "Rules")->status & (AD_ROW_SPLIT | AD_ROW_MERGED));
 }
 
+/* Identical documents pair every section with itself, a heading with no
+ * title and no text ("#" alone) included (found by fuzz_diff). */
+static void test_identical_empty_heading(void **state)
+{
+	fixture *f = *state;
+	static const char text[] = "# A\n\nx\n\n#\n\n# B\n\ny\n\n#\n";
+	size_t r;
+
+	fx_add(f, text);
+	fx_add(f, text);
+	fx_align(f, NULL);
+	assert_int_equal(ad_align_row_count(f->al), ad_doc_section_count(f->doc[0]));
+	for (r = 0; r < ad_align_row_count(f->al); r++) {
+		const ad_align_row *row = ad_align_row_at(f->al, r);
+
+		assert_int_equal(row->cells[0], row->cells[1]);
+		assert_int_equal(row->status, AD_ROW_SAME);
+	}
+}
+
 /* A section split in two where neither part keeps its title or most of
  * its words: the whole pairs with the larger part, the other is the split
  * part beside it. */
@@ -821,6 +841,7 @@ int main(void)
 		T(test_added_removed_and_order),
 		T(test_split),
 		T(test_split_renamed_parts),
+		T(test_identical_empty_heading),
 		T(test_merged),
 		T(test_heading_vs_tag),
 		T(test_wrapper_vs_none),
