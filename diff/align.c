@@ -283,7 +283,8 @@ static void prepare(var *v, const ad_doc *doc, size_t max_sections)
 	v->row = ad_xmalloc(((size_t)n + 1) * sizeof(int));
 	v->sim = ad_xmalloc(((size_t)n + 1) * sizeof(double));
 	last = ad_xmalloc(((size_t)n + 1) * sizeof(int));
-	v->sk = v->guard ? NULL : ad_xcalloc(2 * (size_t)n + 1, sizeof(*v->sk));
+	/* Every sketch is written below; no need to clear them first. */
+	v->sk = v->guard ? NULL : ad_xmalloc((2 * (size_t)n + 1) * sizeof(*v->sk));
 
 	for (i = 0; i < n; i++)
 		last[i] = -1;

@@ -63,7 +63,9 @@ static uint64_t S_mix(uint64_t h)
 	return h;
 }
 
-static uint64_t S_hash(const unsigned char *p, size_t len)
+/* Inlined: called once a token, it is much of the cost of tokenising. */
+static inline __attribute__((always_inline)) uint64_t
+S_hash(const unsigned char *p, size_t len)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
 
@@ -242,10 +244,16 @@ static S_slot *S_slots_new(size_t cap)
  * small (and in cache) when units repeat, as words do. */
 static void S_classify(S_env *e)
 {
-	size_t cap = 256, mask = cap - 1, k;
-	S_slot *t = S_slots_new(cap);
+	size_t cap = 16, mask, k;
+	S_slot *t;
 	int s, i;
 
+	/* Room for every unit being distinct at under 3/4 full, up to 256
+	 * slots: small diffs (a hunk's words) clear a small table. */
+	while (cap < 256 && cap * 3 <= ((size_t)e->len[0] + e->len[1]) * 4)
+		cap *= 2;
+	mask = cap - 1;
+	t = S_slots_new(cap);
 	e->nclass = 0;
 	for (s = 0; s < 2; s++) {
 		e->cls[s] = ad_xmalloc(((size_t)e->len[s] + 1) * sizeof(int));
@@ -261,10 +269,12 @@ static void S_classify(S_env *e)
 					t[k].cls = e->nclass++;
 					break;
 				}
+				/* Keys: S_mix is one-to-one, so the same hash is
+				 * the same key. */
 				if (t[k].hash == h &&
-				    (r < e->len[0]
-				     ? S_unit_eq(e, 0, r, s, i)
-				     : S_unit_eq(e, 1, r - e->len[0], s, i)))
+				    (e->mode == S_KEYS ||
+				     (r < e->len[0] ? S_unit_eq(e, 0, r, s, i)
+				      : S_unit_eq(e, 1, r - e->len[0], s, i))))
 					break;
 			}
 			e->cls[s][i] = t[k].cls;
