@@ -4,6 +4,9 @@
 #   ./setup.sh          install what is missing, build, open agentdiff on examples/
 #   ./setup.sh check    install what is missing, build, run the test suite
 #   ./setup.sh build    install what is missing, build
+#   ./setup.sh check-valgrind
+#                       the same as check, with valgrind (installed for this
+#                       mode only) running every test under memcheck
 #
 # The build goes to build/ (the source tree stays clean).  Set BUILD_DIR to
 # build elsewhere and CONFIGURE_FLAGS to pass options to ./configure (for
@@ -16,14 +19,15 @@ build=${BUILD_DIR:-$top/build}
 mode=${1:-run}
 
 case $mode in
-run|check|build) ;;
--h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-*) echo "setup.sh: unknown mode '$mode' (run, check or build)" >&2; exit 2 ;;
+run|check|build|check-valgrind) ;;
+-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+*) echo "setup.sh: unknown mode '$mode' (run, check, check-valgrind or build)" >&2; exit 2 ;;
 esac
 
 # Debian packages the build and the tests need.
 packages="gcc make autoconf automake pkg-config git tmux
 libncurses-dev libyaml-dev libcmark-dev libgit2-dev libcmocka-dev"
+[ "$mode" = check-valgrind ] && packages="$packages valgrind"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -72,9 +76,9 @@ run)
 	cd "$top"
 	exec "$build/agentdiff" examples
 	;;
-check)
+check|check-valgrind)
 	status=0
-	make -s -j"$jobs" check || status=$?
+	make -s -j"$jobs" "$mode" || status=$?
 	# One closing line with every cmocka test and golden case counted.
 	cat tests/*.log 2>/dev/null | awk '
 		/^\[  PASSED  \] [0-9]+ test/ { p += $4 }

@@ -1,8 +1,11 @@
 /*
  * bench_merge: the three-way merge against `git merge-file`, in one run.
  *
- *   bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]
- *   bench_merge --driver BASE CURRENT OTHER   (used by the run itself)
+ *   bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY [BENCH_MERGE_LEAN]]
+ *
+ * bench_merge_lean is this file built with BENCH_MERGE_LEAN defined: only
+ * `bench_merge_lean BASE CURRENT OTHER`, the merge as a process that links
+ * neither libgit2 nor ncurses.
  *
  * Inputs: a ~12 KB base made of the example agents (the first one whole,
  * the others' bodies appended), and two variants of it, each with a few
@@ -17,10 +20,9 @@
  *    median of 60 each, every run on a fresh copy of ours (not timed):
  *      agentdiff merge-driver BASE CUR OTHER 7 a.md   (the git driver)
  *      git merge-file CUR BASE OTHER
- *      bench_merge --driver BASE CUR OTHER  (the same merge in a binary
- *          that does not link libgit2 and ncurses, writing in place like
- *          git: what the merge costs as a process without agentdiff's
- *          start-up)
+ *      bench_merge_lean BASE CUR OTHER  (the same merge in a binary that
+ *          links neither libgit2 nor ncurses, writing in place like git:
+ *          what the merge costs as a process without agentdiff's start-up)
  *    Target: agentdiff within 2x of git merge-file.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -35,7 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef BENCH_MERGE_LEAN
 #include <git2.h>
+#endif
 
 #include "doc.h"
 #include "merge.h"
@@ -47,6 +51,53 @@
 
 extern char **environ;
 
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	int ok;
+
+	if (!fp)
+		return -1;
+	ok = fwrite(data, 1, len, fp) == len;
+	return fclose(fp) == 0 && ok ? 0 : -1;
+}
+
+/* Runs argv with stdout and stderr to /dev/null; returns the exit status
+ * (-1 if it did not run) and the wall time in *secs. */
+#ifdef BENCH_MERGE_LEAN
+/* Read, merge, write CURRENT in place; 0 clean, 1 conflicts. */
+static int lean_driver(char **argv)
+{
+	char *data[3] = { NULL, NULL, NULL };
+	size_t len[3];
+	ad_merge_result *res = NULL;
+	int i, status = 2;
+
+	for (i = 0; i < 3; i++)
+		if (ad_read_file(&data[i], &len[i], argv[i], (size_t)1 << 30, NULL) < 0)
+			goto done;
+	if (ad_merge3_buffers(&res, data[0], len[0], data[1], len[1], data[2], len[2], NULL,
+			      NULL) < 0 ||
+	    write_file(argv[1], ad_merge_result_data(res), ad_merge_result_size(res)) < 0)
+		goto done;
+	status = ad_merge_result_conflicts(res) ? 1 : 0;
+done:
+	ad_merge_result_free(res);
+	for (i = 0; i < 3; i++)
+		free(data[i]);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: bench_merge_lean BASE CURRENT OTHER\n");
+		return 2;
+	}
+	return lean_driver(argv + 1);
+}
+#else
 static double now(void)
 {
 	struct timespec ts;
@@ -217,19 +268,6 @@ static char *make_variant(const char *base, size_t len, int which)
 	}
 }
 
-static int write_file(const char *path, const char *data, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	int ok;
-
-	if (!fp)
-		return -1;
-	ok = fwrite(data, 1, len, fp) == len;
-	return fclose(fp) == 0 && ok ? 0 : -1;
-}
-
-/* Runs argv with stdout and stderr to /dev/null; returns the exit status
- * (-1 if it did not run) and the wall time in *secs. */
 static int run(char *const argv[], double *secs)
 {
 	posix_spawn_file_actions_t fa;
@@ -260,38 +298,19 @@ static int have_git(void)
 	return run(argv, &t) == 0;
 }
 
-/* --driver: read, merge, write CURRENT in place; 0 clean, 1 conflicts. */
-static int lean_driver(char **argv)
-{
-	char *data[3] = { NULL, NULL, NULL };
-	size_t len[3];
-	ad_merge_result *res = NULL;
-	int i, status = 2;
-
-	for (i = 0; i < 3; i++)
-		if (ad_read_file(&data[i], &len[i], argv[i], (size_t)1 << 30, NULL) < 0)
-			goto done;
-	if (ad_merge3_buffers(&res, data[0], len[0], data[1], len[1], data[2], len[2], NULL,
-			      NULL) < 0 ||
-	    write_file(argv[1], ad_merge_result_data(res), ad_merge_result_size(res)) < 0)
-		goto done;
-	status = ad_merge_result_conflicts(res) ? 1 : 0;
-done:
-	ad_merge_result_free(res);
-	for (i = 0; i < 3; i++)
-		free(data[i]);
-	return status;
-}
-
 /* libgit2's git_merge_file(): git's xdiff merge, diff3 style. */
 static double time_libgit2(const char *b, size_t bl, const char *o, size_t ol,
 			   const char *t, size_t tl, int *conflicted)
 {
-	git_merge_file_input ib = GIT_MERGE_FILE_INPUT_INIT, io = GIT_MERGE_FILE_INPUT_INIT,
-			     it = GIT_MERGE_FILE_INPUT_INIT;
-	git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+	git_merge_file_input ib, io, it;
+	git_merge_file_options opts;
 	double times[INPROC_RUNS];
 	int i;
+
+	git_merge_file_input_init(&ib, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_input_init(&io, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_input_init(&it, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_options_init(&opts, GIT_MERGE_FILE_OPTIONS_VERSION);
 
 	ib.ptr = b, ib.size = bl;
 	io.ptr = o, io.size = ol;
@@ -320,11 +339,9 @@ int main(int argc, char **argv)
 	const char *tmp = getenv("TMPDIR");
 	ad_buf base = AD_BUF_INIT;
 	size_t n, i, conflicts = 0;
-	double t[INPROC_RUNS], ta[PROC_RUNS], tg[PROC_RUNS], tl[PROC_RUNS];
+	double t[INPROC_RUNS], ta[PROC_RUNS], tg[PROC_RUNS], tl[PROC_RUNS], tv[PROC_RUNS];
 	int status = 1, ad_exit = -1, git_exit = -1, lean_exit = -1;
 
-	if (argc == 5 && !strcmp(argv[1], "--driver"))
-		return lean_driver(argv + 2);
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]\n");
 		return 2;
@@ -393,7 +410,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < PROC_RUNS; i++) {
 		char *adv[] = { argv[2], "merge-driver", fbase, fcur, ftheirs, "7", "a.md", NULL };
 		char *gitv[] = { "git", "merge-file", fcur, fbase, ftheirs, NULL };
-		char *leanv[] = { argv[0], "--driver", fbase, fcur, ftheirs, NULL };
+		char *leanv[] = { argc > 3 ? argv[3] : "bench_merge_lean", fbase, fcur, ftheirs, NULL };
+		char *verv[] = { argv[2], "--version", NULL };
 
 		/* Interleaved, so that a busy moment hurts all alike. */
 		if (write_file(fcur, ours, strlen(ours)) < 0)
@@ -402,10 +420,14 @@ int main(int argc, char **argv)
 		if (write_file(fcur, ours, strlen(ours)) < 0)
 			goto cleanup;
 		git_exit = run(gitv, &tg[i]);
-		if (write_file(fcur, ours, strlen(ours)) < 0)
+		if (run(verv, &tv[i]) != 0)
 			goto cleanup;
-		lean_exit = run(leanv, &tl[i]);
-		if (ad_exit < 0 || ad_exit > 1 || git_exit < 0 || lean_exit < 0 || lean_exit > 1) {
+		if (argc > 3) {
+			if (write_file(fcur, ours, strlen(ours)) < 0)
+				goto cleanup;
+			lean_exit = run(leanv, &tl[i]);
+		}
+		if (ad_exit < 0 || ad_exit > 1 || git_exit < 0 || (argc > 3 && (lean_exit < 0 || lean_exit > 1))) {
 			fprintf(stderr, "bench_merge: a run failed (agentdiff %d, git %d, lean %d)\n",
 				ad_exit, git_exit, lean_exit);
 			goto cleanup;
@@ -413,17 +435,20 @@ int main(int argc, char **argv)
 	}
 	{
 		double ma = median(ta, PROC_RUNS), mg = median(tg, PROC_RUNS),
-		       ml = median(tl, PROC_RUNS);
+		       ml = median(tl, PROC_RUNS), mv = median(tv, PROC_RUNS);
 
 		printf("Whole processes (start-up, reading and writing included), median of %d:\n",
 		       PROC_RUNS);
 		printf("  agentdiff merge-driver          %8.3f ms  (exit %d)\n", ma * 1e3, ad_exit);
 		printf("  git merge-file                  %8.3f ms  (exit %d)\n", mg * 1e3, git_exit);
-		printf("  bench_merge --driver (lean)     %8.3f ms  (exit %d; same merge, no libgit2)\n",
-		       ml * 1e3, lean_exit);
+		if (argc > 3)
+			printf("  bench_merge_lean                %8.3f ms  (exit %d; same merge, no libgit2)\n",
+			       ml * 1e3, lean_exit);
+		printf("  agentdiff --version             %8.3f ms  (start-up alone)\n", mv * 1e3);
 		printf("  ratio agentdiff / git           %8.2f  (target <= 2.00)\n",
 		       mg > 0 ? ma / mg : 0.0);
-		printf("  ratio lean / git                %8.2f\n", mg > 0 ? ml / mg : 0.0);
+		if (argc > 3)
+			printf("  ratio lean / git                %8.2f\n", mg > 0 ? ml / mg : 0.0);
 	}
 	status = 0;
 cleanup:
@@ -441,3 +466,4 @@ done:
 	ad_buf_free(&base);
 	return status;
 }
+#endif

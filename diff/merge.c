@@ -432,15 +432,15 @@ static size_t diff3_lines(merger *m, const text *b, const text *o, const text *t
 
 	while (i < n1 || j < n2) {
 		size_t fi = i, fj = j;
-		int gb0, gb1;
-		size_t gbo0, gbo1;
+		int gb1;        /* the group: base lines up to gb1 */
+		size_t gbo0, gbo1; /* and its bytes */
 		bool grew = true;
 
 		if (j >= n2 || (i < n1 && h1[i].b0 <= h2[j].b0)) {
-			gb0 = h1[i].b0, gbo0 = h1[i].bo0, gb1 = h1[i].b1, gbo1 = h1[i].bo1;
+			gbo0 = h1[i].bo0, gb1 = h1[i].b1, gbo1 = h1[i].bo1;
 			i++;
 		} else {
-			gb0 = h2[j].b0, gbo0 = h2[j].bo0, gb1 = h2[j].b1, gbo1 = h2[j].bo1;
+			gbo0 = h2[j].bo0, gb1 = h2[j].b1, gbo1 = h2[j].bo1;
 			j++;
 		}
 		while (grew) {
@@ -458,7 +458,6 @@ static size_t diff3_lines(merger *m, const text *b, const text *o, const text *t
 				grew = true;
 			}
 		}
-		(void)gb0;
 		ad_buf_put(out, b->p + pos, gbo0 - pos);
 		pos = gbo1;
 		{
@@ -556,10 +555,7 @@ static outcome merge_text(merger *m, const text *b, const text *o, const text *t
 			ad_buf_put(out, o->p, o->len);
 			oc.action = AD_MERGE_OURS;
 		} else {
-			text eb = empty;
-
-			eb.head = 0;
-			oc.conflicts = merge_parts(m, b ? b : &eb, o, t);
+			oc.conflicts = merge_parts(m, b ? b : &empty, o, t);
 			oc.action = oc.conflicts ? AD_MERGE_CONFLICT : AD_MERGE_COMBINED;
 		}
 	} else if (o || t) {
@@ -1047,7 +1043,7 @@ static bool render_block(ad_buf *out, const text *ot, const ad_fm_field *fo,
 {
 	const char *p = ot->p;
 	size_t vs = fo->value_start - fstart, ve = fo->value_end - fstart;
-	size_t at, item = 0, last_end = 0, i, indent = 0;
+	size_t at, item = 0, i, indent = 0;
 	const char *eol = "\n";
 	bool keep = true, first = true;
 	const char **written = NULL;
@@ -1099,13 +1095,10 @@ static bool render_block(ad_buf *out, const text *ot, const ad_fm_field *fo,
 		}
 		if (keep)
 			ad_buf_put(&body, p + at, le - at);
-		if (at <= ve)
-			last_end = le;
 		at = le;
 	}
 	if (item != fo->nitems || first)
 		goto done;
-	(void)last_end;
 	ad_buf_put(out, body.ptr ? body.ptr : "", body.size);
 	if (out->size && !ends_with_eol(out->ptr, out->size))
 		ad_buf_puts(out, eol);
@@ -1192,7 +1185,6 @@ static bool merge_set(merger *m, const piece *pb, const piece *po, const piece *
 	ad_doc *check = NULL;
 	bool ok = false;
 
-	(void)ours;
 	if (!ad_fmdiff_is_set_key(fo->key) || !list_like(fo) || !list_like(ft) ||
 	    (fb && !list_like(fb) && fb->kind != AD_FM_LITERAL && fb->kind != AD_FM_FOLDED))
 		return false;

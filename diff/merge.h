@@ -14,9 +14,12 @@
  *         <<<<<<< OURS-LABEL / ||||||| BASE-LABEL / ======= / >>>>>>> THEIRS-LABEL
  *     (the base part only in the diff3 style);
  *   - moved on one side and edited on the other: the edited text at the
- *     moved position (moved on both: ours' position);
+ *     moved position (moved on both: ours' position; sections ours added
+ *     or moved right after a section theirs moved go along with it);
  *   - added on one side: added, after its nearest preceding neighbour in
- *     that side that is in the result;
+ *     that side that is in the result (ours' additions first where both
+ *     sides added at one place); added on both sides under the same
+ *     heading: one section, its text merged against an empty base;
  *   - deleted on one side and unchanged on the other: deleted; deleted on
  *     one side and modified on the other: a conflict (one side empty).
  *
@@ -31,6 +34,12 @@
  * (plus markers and re-written tools lists), so untouched text keeps its
  * bytes, line endings and byte order mark.  In particular, whatever the
  * inputs: merge(B, X, X) == X, merge(B, B, X) == X, merge(B, X, B) == X.
+ *
+ * Sections are cut at their closing tag lines, which are merged as pieces
+ * of their own, so a section added at the end of a tag leaves the tag's
+ * last section unchanged.  The blank lines at the end of a section never
+ * conflict, and a section that ended its file without one gets one when it
+ * lands before another section.
  *
  * Inputs larger than max_structured bytes (any of the three) are merged
  * as plain lines, like `git merge-file`, and the result says so.

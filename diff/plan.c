@@ -10,6 +10,7 @@
 #include "fmdiff.h"
 #include "frontmatter.h"
 #include "plan.h"
+#include "term.h"
 #include "util.h"
 
 struct ad_plan {
@@ -22,6 +23,9 @@ struct ad_plan {
 	size_t nitems, citems;
 	const char *output, *output_blob;
 	int frontmatter;         /* variant, or -1 for none */
+	/* The frontmatter goes before item fm_at (after them all when it
+	 * equals nitems): after a preamble that sits above a misplaced block. */
+	size_t fm_at;
 	/* Comments above the header, output and frontmatter statements, and
 	 * after the last statement; NULL when none. */
 	const char *header_comment, *output_comment, *frontmatter_comment, *tail_comment;
@@ -114,6 +118,16 @@ int ad_plan_frontmatter(const ad_plan *plan)
 	return plan->frontmatter;
 }
 
+void ad_plan_set_frontmatter_at(ad_plan *plan, size_t i)
+{
+	plan->fm_at = i < plan->nitems ? i : plan->nitems;
+}
+
+size_t ad_plan_frontmatter_at(const ad_plan *plan)
+{
+	return plan->fm_at;
+}
+
 size_t ad_plan_field_count(const ad_plan *plan)
 {
 	return plan->nfields;
@@ -179,6 +193,8 @@ void ad_plan_insert_item(ad_plan *plan, size_t i, const ad_plan_item *item)
 	ad_xgrow((void **)&plan->items, &plan->citems, plan->nitems + 1, sizeof(*plan->items));
 	memmove(&plan->items[i + 1], &plan->items[i], (plan->nitems - i) * sizeof(*plan->items));
 	plan->nitems++;
+	if (i < plan->fm_at)
+		plan->fm_at++;
 	it = &plan->items[i];
 	*it = *item;
 	it->ref.title = S_dup(plan, item->ref.title ? item->ref.title : "");
@@ -199,6 +215,8 @@ void ad_plan_remove_item(ad_plan *plan, size_t i)
 		return;
 	memmove(&plan->items[i], &plan->items[i + 1], (plan->nitems - i - 1) * sizeof(*plan->items));
 	plan->nitems--;
+	if (i < plan->fm_at)
+		plan->fm_at--;
 }
 
 void ad_plan_move_item(ad_plan *plan, size_t from, size_t to)
@@ -208,6 +226,11 @@ void ad_plan_move_item(ad_plan *plan, size_t from, size_t to)
 	if (from >= plan->nitems || to >= plan->nitems || from == to)
 		return;
 	tmp = plan->items[from];
+	/* As a removal and an insertion (see above). */
+	if (from < plan->fm_at)
+		plan->fm_at--;
+	if (to < plan->fm_at)
+		plan->fm_at++;
 	if (from < to)
 		memmove(&plan->items[from], &plan->items[from + 1], (to - from) * sizeof(tmp));
 	else
@@ -311,7 +334,9 @@ typedef struct {
 	uint32_t *prints;
 } docindex;
 
+/* Preambles are counted apart from titled sections. */
 typedef struct {
+	bool preamble;
 	const char *key;
 	int index;
 } keyed;
@@ -319,8 +344,10 @@ typedef struct {
 static int S_by_key(const void *a, const void *b)
 {
 	const keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
+	int c = (int)x->preamble - (int)y->preamble;
 
+	if (!c)
+		c = strcmp(x->key, y->key);
 	return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
@@ -388,12 +415,14 @@ static void S_index(docindex *x, const ad_doc *doc)
 	/* Ordinals: sort by key, then by position, and count within a key. */
 	order = ad_xcalloc(n ? n : 1, sizeof(*order));
 	for (i = 0; i < n; i++) {
+		order[i].preamble = secs[i].kind == AD_SECTION_PREAMBLE;
 		order[i].key = x->keys[i];
 		order[i].index = (int)i;
 	}
 	qsort(order, n, sizeof(*order), S_by_key);
 	for (i = 0; i < n; i++)
-		x->ordinal[order[i].index] = i > 0 && !strcmp(order[i].key, order[i - 1].key)
+		x->ordinal[order[i].index] = i > 0 && order[i].preamble == order[i - 1].preamble &&
+						     !strcmp(order[i].key, order[i - 1].key)
 						     ? x->ordinal[order[i - 1].index] + 1
 						     : 1;
 	free(order);
@@ -422,7 +451,7 @@ static void S_ref_of(ad_plan_ref *out, const docindex *x, int variant, int secti
 	out->variant = variant;
 	out->preamble = s->kind == AD_SECTION_PREAMBLE;
 	out->title = out->preamble ? "" : s->title;
-	out->ordinal = out->preamble ? 1 : x->ordinal[section];
+	out->ordinal = x->ordinal[section];
 	out->has_body = x->prints[section] != EMPTY_PRINT;
 	out->body = out->has_body ? x->prints[section] : 0;
 }
@@ -458,7 +487,7 @@ static int S_find(const docindex *x, const ad_plan_ref *ref, bool exact)
 
 	if (ref->preamble) {
 		for (i = 0; i < x->n; i++)
-			if (secs[i].kind == AD_SECTION_PREAMBLE)
+			if (secs[i].kind == AD_SECTION_PREAMBLE && x->ordinal[i] == ref->ordinal)
 				return (int)i;
 		return -1;
 	}
@@ -884,13 +913,217 @@ static const char *S_comment(ad_plan *plan, const parser *p, size_t start, size_
 	return end > start ? S_dupn(plan, p->data + start, end - start) : NULL;
 }
 
+/* An optional "blob HEX40" after a statement's argument, into *out. */
+static int S_opt_blob(parser *p, token *t, ad_plan *plan, const char **out)
+{
+	size_t save = p->pos;
+	int rc = S_token(p, t);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && !t->quoted && !strcmp(t->text.ptr, "blob")) {
+		if ((rc = S_hex(p, t, 40, "a blob id")) < 0)
+			return rc;
+		*out = S_dup(plan, t->text.ptr);
+	} else {
+		p->pos = save;
+	}
+	return 0;
+}
+
+/* A path-like argument: any non-empty string without NUL. */
+static int S_path_arg(parser *p, token *t, const char *what)
+{
+	int rc = S_token(p, t);
+
+	if (rc < 0)
+		return rc;
+	if (rc || !t->text.size || memchr(t->text.ptr, '\0', t->text.size))
+		return S_fail(p, rc ? p->pos : t->start, "expected %s", what);
+	return 0;
+}
+
+/* variant N SPEC [blob HEX] */
+static int S_stmt_variant(parser *p, token *t, ad_plan *plan, const char *comment)
+{
+	long n;
+	int rc, idx;
+
+	if ((rc = S_number(p, t, "a variant number", 1000000, &n)) < 0)
+		return rc;
+	if ((size_t)n != plan->nvariants + 1)
+		return S_fail(p, t->start, "variants are numbered 1, 2, ... in order: expected %zu",
+			      plan->nvariants + 1);
+	if ((rc = S_path_arg(p, t, "the variant's path or REV:PATH")) < 0)
+		return rc;
+	if ((idx = ad_plan_add_variant(plan, t->text.ptr, NULL)) < 0)
+		return S_fail(p, t->start, "too many variants (at most %d)", AD_PLAN_MAX_VARIANTS);
+	plan->variants[idx].line = p->line;
+	plan->variants[idx].comment = comment;
+	if ((rc = S_opt_blob(p, t, plan, &plan->variants[idx].blob)) < 0 || (rc = S_end(p, t)) < 0)
+		return rc;
+	plan->output_insert = p->next;
+	return 0;
+}
+
+/* output PATH [blob HEX] */
+static int S_stmt_output(parser *p, token *t, ad_plan *plan, const char *comment, size_t at)
+{
+	int rc;
+
+	if (plan->has_output_span)
+		return S_fail(p, t->start, "a second output statement");
+	if ((rc = S_path_arg(p, t, "the output path")) < 0)
+		return rc;
+	plan->output = S_dup(plan, t->text.ptr);
+	if ((rc = S_opt_blob(p, t, plan, &plan->output_blob)) < 0 || (rc = S_end(p, t)) < 0)
+		return rc;
+	plan->output_comment = comment;
+	plan->has_output_span = true;
+	plan->output_start = at;
+	plan->output_end = p->next;
+	return 0;
+}
+
+/* frontmatter (from N | none) */
+static int S_stmt_frontmatter(parser *p, token *t, ad_plan *plan, const char *comment, bool *seen)
+{
+	int rc;
+
+	if (*seen)
+		return S_fail(p, t->start, "a second frontmatter statement");
+	*seen = true;
+	if ((rc = S_token(p, t)) < 0)
+		return rc;
+	if (rc == 0 && !t->quoted && !strcmp(t->text.ptr, "none")) {
+		plan->frontmatter = -1;
+	} else if (rc == 0 && !t->quoted && !strcmp(t->text.ptr, "from")) {
+		if ((rc = S_variant_number(p, t, plan, &plan->frontmatter)) < 0)
+			return rc;
+	} else {
+		return S_fail(p, rc ? p->pos : t->start, "expected 'from N' or 'none' after frontmatter");
+	}
+	if ((rc = S_end(p, t)) < 0)
+		return rc;
+	plan->frontmatter_comment = comment;
+	plan->fm_at = plan->nitems;
+	return 0;
+}
+
+/* field KEY [#K] (from N | union N... | intersection N... | text TEXT) */
+static int S_stmt_field(parser *p, token *t, ad_plan *plan, const char *comment)
+{
+	ad_plan_field f;
+	int *vs = NULL, rc;
+	size_t nvs = 0, cvs = 0;
+	char shown[48];
+
+	memset(&f, 0, sizeof(f));
+	f.ordinal = 1;
+	f.line = p->line;
+	f.comment = comment;
+	if ((rc = S_path_arg(p, t, "the field's key")) < 0)
+		return rc;
+	f.key = S_dup(plan, t->text.ptr);
+	if ((rc = S_token(p, t)) < 0)
+		return rc;
+	if (rc == 0 && !t->quoted && t->text.ptr[0] == '#' &&
+	    ((rc = S_ordinal(p, t, &f.ordinal)) < 0 || (rc = S_token(p, t)) < 0))
+		return rc;
+	if (rc || t->quoted)
+		return S_fail(p, rc ? p->pos : t->start,
+			      "expected from, union, intersection or text after the key");
+	if (!strcmp(t->text.ptr, "from")) {
+		f.mode = AD_PLAN_FIELD_FROM;
+		if ((rc = S_variant_number(p, t, plan, &f.variant)) < 0 || (rc = S_end(p, t)) < 0)
+			return rc;
+	} else if (!strcmp(t->text.ptr, "union") || !strcmp(t->text.ptr, "intersection")) {
+		f.mode = !strcmp(t->text.ptr, "union") ? AD_PLAN_FIELD_UNION : AD_PLAN_FIELD_INTERSECTION;
+		while (!S_at_end(p)) {
+			int v;
+
+			if ((rc = S_variant_number(p, t, plan, &v)) < 0) {
+				free(vs);
+				return rc;
+			}
+			ad_xgrow((void **)&vs, &cvs, nvs + 1, sizeof(int));
+			vs[nvs++] = v;
+		}
+		f.variants = vs;
+		f.nvariants = nvs;
+	} else if (!strcmp(t->text.ptr, "text")) {
+		f.mode = AD_PLAN_FIELD_TEXT;
+		if ((rc = S_text(p, t, &f.text, &f.text_len, plan)) < 0)
+			return rc;
+	} else {
+		return S_fail(p, t->start, "expected from, union, intersection or text, found '%s'",
+			      S_shown(t, shown, sizeof(shown)));
+	}
+	ad_plan_add_field(plan, &f); /* copies; the arena keeps the first copies */
+	free(vs);
+	return 0;
+}
+
+/* take REF | drop REF | edit REF TEXT | text TEXT */
+static int S_stmt_item(parser *p, token *t, ad_plan *plan, const char *comment)
+{
+	ad_plan_item it;
+	size_t k, indent = 0;
+	int rc;
+
+	memset(&it, 0, sizeof(it));
+	it.line = p->line;
+	it.comment = comment;
+	for (k = p->ls; k < p->le && (p->data[k] == ' ' || p->data[k] == '\t'); k++)
+		indent += p->data[k] == '\t' ? 8 : 1;
+	it.depth = (int)(indent / 2);
+	if (!strcmp(t->text.ptr, "text")) {
+		it.kind = AD_PLAN_TEXT;
+		it.ref.variant = -1;
+		if ((rc = S_text(p, t, &it.text, &it.text_len, plan)) < 0)
+			return rc;
+	} else {
+		it.kind = !strcmp(t->text.ptr, "take")   ? AD_PLAN_TAKE
+			  : !strcmp(t->text.ptr, "drop") ? AD_PLAN_DROP
+							 : AD_PLAN_EDIT;
+		if ((rc = S_ref(p, t, plan, &it.ref)) < 0)
+			return rc;
+		rc = it.kind == AD_PLAN_EDIT ? S_text(p, t, &it.text, &it.text_len, plan) : S_end(p, t);
+		if (rc < 0)
+			return rc;
+	}
+	ad_plan_insert_item(plan, plan->nitems, &it);
+	return 0;
+}
+
+/* agentdiff-plan 1 */
+static int S_stmt_header(parser *p, token *t, ad_plan *plan, const char *comment)
+{
+	long v;
+	int rc;
+
+	if (t->quoted || strcmp(t->text.ptr, "agentdiff-plan"))
+		return S_fail(p, t->start, "not an agentdiff plan: the first statement must be "
+					   "'agentdiff-plan %d'", AD_PLAN_VERSION);
+	if ((rc = S_number(p, t, "the plan format number", 1000000, &v)) < 0)
+		return rc;
+	if (v != AD_PLAN_VERSION)
+		return S_fail(p, t->start, "plan format %ld is not supported (this agentdiff reads "
+					   "format %d)", v, AD_PLAN_VERSION);
+	if ((rc = S_end(p, t)) < 0)
+		return rc;
+	plan->header_comment = comment;
+	plan->output_insert = p->next;
+	return 0;
+}
+
 int ad_plan_parse(ad_plan **out, const char *path, const char *data, size_t len, ad_error *err)
 {
 	ad_plan *plan = NULL;
 	parser p;
 	token t = { false, 0, AD_BUF_INIT };
 	size_t comment_start = 0;
-	bool seen_header = false, seen_fm = false, seen_output = false;
+	bool seen_header = false, seen_fm = false;
 	int error = 0;
 
 	*out = NULL;
@@ -900,10 +1133,9 @@ int ad_plan_parse(ad_plan **out, const char *path, const char *data, size_t len,
 	p.len = data ? len : 0;
 	p.path = path;
 	p.err = err;
-	p.line = 0;
-	for (p.next = 0; p.next < p.len;) {
-		size_t ls = p.next, stmt_start;
-		const char *comment;
+	while (p.next < p.len && error == 0) {
+		size_t ls = p.next;
+		const char *comment, *kw;
 
 		p.line++;
 		p.ls = ls;
@@ -911,233 +1143,25 @@ int ad_plan_parse(ad_plan **out, const char *path, const char *data, size_t len,
 		p.pos = ls;
 		S_skip_blanks(&p);
 		if (p.pos >= p.le || p.data[p.pos] == '#')
-			continue; /* a comment or blank line: kept with what follows */
+			continue; /* a comment or blank line: kept with the statement below */
 		comment = S_comment(plan, &p, comment_start, ls);
-		stmt_start = ls;
 		if ((error = S_token(&p, &t)) < 0)
-			goto done;
-		if (t.quoted) {
-			error = S_fail(&p, t.start, "expected a statement (take, field, ...), found a string");
-			goto done;
-		}
+			break;
+		kw = t.quoted ? "" : t.text.ptr;
 		if (!seen_header) {
-			long v;
-
-			if (strcmp(t.text.ptr, "agentdiff-plan")) {
-				error = S_fail(&p, t.start,
-					       "not an agentdiff plan: the first statement must be "
-					       "'agentdiff-plan %s'", "1");
-				goto done;
-			}
-			if ((error = S_number(&p, &t, "the plan format number", 1000000, &v)) < 0)
-				goto done;
-			if (v != AD_PLAN_VERSION) {
-				error = S_fail(&p, t.start,
-					       "plan format %s is not supported (this agentdiff reads "
-					       "format 1)", t.text.ptr);
-				goto done;
-			}
-			if ((error = S_end(&p, &t)) < 0)
-				goto done;
-			plan->header_comment = comment;
-			plan->output_insert = p.next;
+			error = S_stmt_header(&p, &t, plan, comment);
 			seen_header = true;
-		} else if (!strcmp(t.text.ptr, "variant")) {
-			long n;
-			int idx;
-
-			if ((error = S_number(&p, &t, "a variant number", 1000000, &n)) < 0)
-				goto done;
-			if ((size_t)n != plan->nvariants + 1) {
-				char num[24];
-
-				snprintf(num, sizeof(num), "%zu", plan->nvariants + 1);
-				error = S_fail(&p, t.start,
-					       "variants are numbered 1, 2, ... in order: expected %s", num);
-				goto done;
-			}
-			if ((error = S_token(&p, &t)) < 0)
-				goto done;
-			if (error || !t.text.size || memchr(t.text.ptr, '\0', t.text.size)) {
-				error = S_fail(&p, error ? p.pos : t.start,
-					       "expected the variant's path or REV:PATH");
-				goto done;
-			}
-			idx = ad_plan_add_variant(plan, t.text.ptr, NULL);
-			if (idx < 0) {
-				error = S_fail(&p, t.start, "too many variants (at most 64)");
-				goto done;
-			}
-			plan->variants[idx].line = p.line;
-			plan->variants[idx].comment = comment;
-			{
-				size_t save = p.pos;
-
-				if ((error = S_token(&p, &t)) < 0)
-					goto done;
-				if (error == 0 && !t.quoted && !strcmp(t.text.ptr, "blob")) {
-					if ((error = S_hex(&p, &t, 40, "a blob id")) < 0)
-						goto done;
-					plan->variants[idx].blob = S_dup(plan, t.text.ptr);
-				} else {
-					p.pos = save;
-				}
-				error = 0;
-			}
-			if ((error = S_end(&p, &t)) < 0)
-				goto done;
-			plan->output_insert = p.next;
-		} else if (!strcmp(t.text.ptr, "output")) {
-			size_t save;
-
-			if (seen_output) {
-				error = S_fail(&p, t.start, "a second output statement");
-				goto done;
-			}
-			seen_output = true;
-			if ((error = S_token(&p, &t)) < 0)
-				goto done;
-			if (error || !t.text.size || memchr(t.text.ptr, '\0', t.text.size)) {
-				error = S_fail(&p, error ? p.pos : t.start, "expected the output path");
-				goto done;
-			}
-			plan->output = S_dup(plan, t.text.ptr);
-			save = p.pos;
-			if ((error = S_token(&p, &t)) < 0)
-				goto done;
-			if (error == 0 && !t.quoted && !strcmp(t.text.ptr, "blob")) {
-				if ((error = S_hex(&p, &t, 40, "a blob id")) < 0)
-					goto done;
-				plan->output_blob = S_dup(plan, t.text.ptr);
-			} else {
-				p.pos = save;
-			}
-			error = 0;
-			if ((error = S_end(&p, &t)) < 0)
-				goto done;
-			plan->output_comment = comment;
-			plan->has_output_span = true;
-			plan->output_start = stmt_start;
-			plan->output_end = p.next;
-		} else if (!strcmp(t.text.ptr, "frontmatter")) {
-			if (seen_fm) {
-				error = S_fail(&p, t.start, "a second frontmatter statement");
-				goto done;
-			}
-			seen_fm = true;
-			if ((error = S_token(&p, &t)) < 0)
-				goto done;
-			if (error == 0 && !t.quoted && !strcmp(t.text.ptr, "none")) {
-				plan->frontmatter = -1;
-			} else if (error == 0 && !t.quoted && !strcmp(t.text.ptr, "from")) {
-				if ((error = S_variant_number(&p, &t, plan, &plan->frontmatter)) < 0)
-					goto done;
-			} else {
-				error = S_fail(&p, error ? p.pos : t.start,
-					       "expected 'from N' or 'none' after frontmatter");
-				goto done;
-			}
-			if ((error = S_end(&p, &t)) < 0)
-				goto done;
-			plan->frontmatter_comment = comment;
-		} else if (!strcmp(t.text.ptr, "field")) {
-			ad_plan_field f;
-			int *vs = NULL;
-			size_t nvs = 0, cvs = 0;
-
-			memset(&f, 0, sizeof(f));
-			f.ordinal = 1;
-			f.line = p.line;
-			f.comment = comment;
-			if ((error = S_token(&p, &t)) < 0)
-				goto done;
-			if (error || !t.text.size || memchr(t.text.ptr, '\0', t.text.size)) {
-				error = S_fail(&p, error ? p.pos : t.start, "expected the field's key");
-				goto done;
-			}
-			f.key = S_dup(plan, t.text.ptr);
-			if ((error = S_token(&p, &t)) < 0)
-				goto done;
-			if (error == 0 && !t.quoted && t.text.ptr[0] == '#') {
-				if ((error = S_ordinal(&p, &t, &f.ordinal)) < 0 ||
-				    (error = S_token(&p, &t)) < 0)
-					goto done;
-			}
-			if (error || t.quoted) {
-				error = S_fail(&p, error ? p.pos : t.start,
-					       "expected from, union, intersection or text after the key");
-				goto done;
-			}
-			if (!strcmp(t.text.ptr, "from")) {
-				f.mode = AD_PLAN_FIELD_FROM;
-				if ((error = S_variant_number(&p, &t, plan, &f.variant)) < 0 ||
-				    (error = S_end(&p, &t)) < 0)
-					goto done;
-			} else if (!strcmp(t.text.ptr, "union") || !strcmp(t.text.ptr, "intersection")) {
-				f.mode = !strcmp(t.text.ptr, "union") ? AD_PLAN_FIELD_UNION
-								      : AD_PLAN_FIELD_INTERSECTION;
-				while (!S_at_end(&p)) {
-					int v;
-
-					if ((error = S_variant_number(&p, &t, plan, &v)) < 0) {
-						free(vs);
-						goto done;
-					}
-					ad_xgrow((void **)&vs, &cvs, nvs + 1, sizeof(int));
-					vs[nvs++] = v;
-				}
-				f.variants = vs;
-				f.nvariants = nvs;
-			} else if (!strcmp(t.text.ptr, "text")) {
-				f.mode = AD_PLAN_FIELD_TEXT;
-				if ((error = S_text(&p, &t, &f.text, &f.text_len, plan)) < 0)
-					goto done;
-			} else {
-				char shown[48];
-
-				error = S_fail(&p, t.start,
-					       "expected from, union, intersection or text, found '%s'",
-					       S_shown(&t, shown, sizeof(shown)));
-				goto done;
-			}
-			ad_plan_add_field(plan, &f);
-			/* add_field copied the strings again; the copies above stay in
-			 * the arena, which is harmless. */
-			free(vs);
-		} else if (!strcmp(t.text.ptr, "take") || !strcmp(t.text.ptr, "drop") ||
-			   !strcmp(t.text.ptr, "edit") || !strcmp(t.text.ptr, "text")) {
-			ad_plan_item it;
-
-			memset(&it, 0, sizeof(it));
-			it.line = p.line;
-			it.comment = comment;
-			{
-				size_t k, ind = 0;
-
-				for (k = ls; k < p.le && (p.data[k] == ' ' || p.data[k] == '\t'); k++)
-					ind += p.data[k] == '\t' ? 8 : 1;
-				it.depth = (int)(ind / 2);
-			}
-			if (!strcmp(t.text.ptr, "text")) {
-				it.kind = AD_PLAN_TEXT;
-				it.ref.variant = -1;
-				if ((error = S_text(&p, &t, &it.text, &it.text_len, plan)) < 0)
-					goto done;
-			} else {
-				it.kind = !strcmp(t.text.ptr, "take")   ? AD_PLAN_TAKE
-					  : !strcmp(t.text.ptr, "drop") ? AD_PLAN_DROP
-									: AD_PLAN_EDIT;
-				if ((error = S_ref(&p, &t, plan, &it.ref)) < 0)
-					goto done;
-				if (it.kind == AD_PLAN_EDIT) {
-					if ((error = S_text(&p, &t, &it.text, &it.text_len, plan)) < 0)
-						goto done;
-				} else if ((error = S_end(&p, &t)) < 0) {
-					goto done;
-				}
-			}
-			ad_plan_insert_item(plan, plan->nitems, &it);
-			plan->items[plan->nitems - 1].line = it.line;
+		} else if (!strcmp(kw, "variant")) {
+			error = S_stmt_variant(&p, &t, plan, comment);
+		} else if (!strcmp(kw, "output")) {
+			error = S_stmt_output(&p, &t, plan, comment, ls);
+		} else if (!strcmp(kw, "frontmatter")) {
+			error = S_stmt_frontmatter(&p, &t, plan, comment, &seen_fm);
+		} else if (!strcmp(kw, "field")) {
+			error = S_stmt_field(&p, &t, plan, comment);
+		} else if (!strcmp(kw, "take") || !strcmp(kw, "drop") || !strcmp(kw, "edit") ||
+			   !strcmp(kw, "text")) {
+			error = S_stmt_item(&p, &t, plan, comment);
 		} else {
 			char shown[48];
 
@@ -1145,10 +1169,11 @@ int ad_plan_parse(ad_plan **out, const char *path, const char *data, size_t len,
 				       "unknown statement '%s' (expected variant, output, frontmatter, "
 				       "field, take, edit, drop or text)",
 				       S_shown(&t, shown, sizeof(shown)));
-			goto done;
 		}
 		comment_start = p.next;
 	}
+	if (error < 0)
+		goto done;
 	if (!seen_header) {
 		error = ad_error_set(err, AD_EPARSE, path, p.line ? p.line : 1, 1,
 				     "not an agentdiff plan: no 'agentdiff-plan 1' line");
@@ -1272,7 +1297,7 @@ static void S_put_ref(ad_buf *out, const ad_plan_ref *ref)
 		ad_buf_puts(out, "preamble");
 	else
 		S_quotes(out, ref->title ? ref->title : "");
-	if (!ref->preamble && ref->ordinal > 1)
+	if (ref->ordinal > 1)
 		ad_buf_printf(out, " #%d", ref->ordinal);
 	ad_buf_printf(out, " from %d", ref->variant + 1);
 	if (ref->has_body)
@@ -1288,34 +1313,11 @@ static void S_put_output(ad_buf *out, const char *path, const char *blob)
 	ad_buf_putc(out, '\n');
 }
 
-void ad_plan_write(ad_buf *out, const ad_plan *plan)
+/* The frontmatter statement and the field statements after it. */
+static void S_put_frontmatter(ad_buf *out, const ad_plan *plan)
 {
 	size_t i, k;
-	int d;
 
-	if (plan->header_comment)
-		S_put_comment(out, plan->header_comment);
-	else
-		ad_buf_puts(out, "# agentdiff merge plan: 'agentdiff apply' with this file writes the result.\n"
-				 "# One statement a line; see 'man agentdiff', MERGE PLANS.\n");
-	ad_buf_printf(out, "agentdiff-plan %d\n", AD_PLAN_VERSION);
-	for (i = 0; i < plan->nvariants; i++) {
-		const ad_plan_variant *v = &plan->variants[i];
-
-		if (v->comment)
-			S_put_comment(out, v->comment);
-		else if (i == 0)
-			ad_buf_putc(out, '\n');
-		ad_buf_printf(out, "variant %zu ", i + 1);
-		S_quotes(out, v->spec);
-		if (v->blob)
-			ad_buf_printf(out, " blob %s", v->blob);
-		ad_buf_putc(out, '\n');
-	}
-	if (plan->output) {
-		S_put_comment(out, plan->output_comment);
-		S_put_output(out, plan->output, plan->output_blob);
-	}
 	if (plan->frontmatter_comment)
 		S_put_comment(out, plan->frontmatter_comment);
 	else
@@ -1349,12 +1351,44 @@ void ad_plan_write(ad_buf *out, const ad_plan *plan)
 			break;
 		}
 	}
+}
+
+void ad_plan_write(ad_buf *out, const ad_plan *plan)
+{
+	size_t i;
+	int d;
+
+	if (plan->header_comment)
+		S_put_comment(out, plan->header_comment);
+	else
+		ad_buf_puts(out, "# agentdiff merge plan: 'agentdiff apply' with this file writes the result.\n"
+				 "# One statement a line; see 'man agentdiff', MERGE PLANS.\n");
+	ad_buf_printf(out, "agentdiff-plan %d\n", AD_PLAN_VERSION);
+	for (i = 0; i < plan->nvariants; i++) {
+		const ad_plan_variant *v = &plan->variants[i];
+
+		if (v->comment)
+			S_put_comment(out, v->comment);
+		else if (i == 0)
+			ad_buf_putc(out, '\n');
+		ad_buf_printf(out, "variant %zu ", i + 1);
+		S_quotes(out, v->spec);
+		if (v->blob)
+			ad_buf_printf(out, " blob %s", v->blob);
+		ad_buf_putc(out, '\n');
+	}
+	if (plan->output) {
+		S_put_comment(out, plan->output_comment);
+		S_put_output(out, plan->output, plan->output_blob);
+	}
 	for (i = 0; i < plan->nitems; i++) {
 		const ad_plan_item *it = &plan->items[i];
 
+		if (i == plan->fm_at)
+			S_put_frontmatter(out, plan);
 		if (it->comment)
 			S_put_comment(out, it->comment);
-		else if (i == 0)
+		else if (i == 0 || i == plan->fm_at)
 			ad_buf_putc(out, '\n');
 		for (d = 0; d < it->depth && d < 32; d++)
 			ad_buf_puts(out, "  ");
@@ -1377,6 +1411,8 @@ void ad_plan_write(ad_buf *out, const ad_plan *plan)
 			break;
 		}
 	}
+	if (plan->fm_at >= plan->nitems)
+		S_put_frontmatter(out, plan);
 	if (plan->tail_comment)
 		S_put_comment(out, plan->tail_comment);
 }
@@ -1557,6 +1593,14 @@ int ad_plan_default(ad_plan **out, const ad_doc *const *docs, const char *const 
 			it.comment = "\n";
 		ad_plan_insert_item(plan, plan->nitems, &it);
 		pos_of[i] = plan->nitems;
+	}
+	/* A preamble above a misplaced frontmatter comes before it. */
+	{
+		const ad_frontmatter *fm0 = ad_doc_frontmatter(docs[0]);
+
+		for (i = 0; fm0 && i < n0; i++)
+			if (ad_doc_sections(docs[0])[i].start < fm0->start)
+				plan->fm_at = i + 1;
 	}
 	/* Rows the first variant lacks: a drop line each, where the alignment's
 	 * reading order has them (after the row before).  Made a take, such a
@@ -2043,14 +2087,15 @@ static void S_frontmatter(applier *a)
 	d = ad_doc_data(base);
 	if (!fm && plan->nfields == 0)
 		return;
+	/* Whatever is above the block (a BOM, text pasted above it) is a
+	 * preamble section of its own, taken or not like any other. */
 	if (fm) {
 		lead_end = fm->nfields ? fm->fields[0].start : fm->yaml_end;
 		if (lead_end < fm->yaml_start)
 			lead_end = fm->yaml_start;
-		ad_buf_put(out, d, lead_end);
-		S_pick_eol(&a->em, d, lead_end);
+		S_put(&a->em, plan->frontmatter, d, fm->start, lead_end, false);
 	} else {
-		ad_buf_puts(out, "---\n");
+		S_put(&a->em, -1, "---\n", 0, 4, false);
 	}
 	for (i = 0; i < plan->nfields; i++) {
 		const ad_plan_field *pf = &plan->fields[i];
@@ -2094,15 +2139,14 @@ static void S_frontmatter(applier *a)
 		ad_buf_free(&msg);
 	}
 	if (fm) {
-		size_t body = ad_doc_body_start(base);
+		size_t end = fm->end > fm->yaml_end ? fm->end : fm->yaml_end;
 
-		if (body < fm->yaml_end)
-			body = fm->yaml_end;
-		ad_buf_put(out, d + fm->yaml_end, body - fm->yaml_end);
+		ad_buf_put(out, d + fm->yaml_end, end - fm->yaml_end);
 		a->em.last_doc = plan->frontmatter;
-		a->em.last_end = body;
+		a->em.last_end = end;
 	} else {
 		ad_buf_puts(out, "---\n");
+		a->em.last_doc = -1;
 	}
 }
 
@@ -2161,7 +2205,9 @@ static void S_find_all(applier *a, int *found)
 			ad_buf_printf(&msg, ": variant %d has no preamble", v + 1);
 		else
 			ad_buf_printf(&msg, ": variant %d has no such section%s", v + 1,
-				      a->res->changed[v] ? " (it changed since the plan was made)" : "");
+				      a->res->changed[v] && a->plan->variants[v].blob
+					      ? " (it changed since the plan was made)"
+					      : "");
 		S_add_missing(a, false, i, it->line, &msg);
 	}
 }
@@ -2171,13 +2217,24 @@ static void S_body(applier *a, const int *found)
 	const ad_plan *plan = a->plan;
 	size_t i, start;
 
-	for (i = 0; i < plan->nitems; i++) {
-		const ad_plan_item *it = &plan->items[i];
+	for (i = 0; i <= plan->nitems; i++) {
+		const ad_plan_item *it;
 		const docindex *x;
 		const ad_section *sec;
 		size_t os, oe;
-		int v = it->ref.variant, s = found[i];
+		int v, s;
 
+		if (i == plan->fm_at) {
+			/* The frontmatter is never inside a section. */
+			while (a->depth > 0)
+				S_pop(a);
+			S_frontmatter(a);
+		}
+		if (i == plan->nitems)
+			break;
+		it = &plan->items[i];
+		v = it->ref.variant;
+		s = found[i];
 		if (it->kind == AD_PLAN_DROP)
 			continue;
 		if (it->kind == AD_PLAN_TEXT) {
@@ -2216,8 +2273,8 @@ static void S_body(applier *a, const int *found)
 		S_pop(a);
 }
 
-/* Rows of the alignment that no item decides on, by their first
- * non-blank cell. */
+/* Rows of the alignment that no item decides on and that a variant which
+ * changed since the plan was made has, by that variant's cell. */
 static void S_unplanned(applier *a, const ad_align *al, const int *found)
 {
 	const ad_plan *plan = a->plan;
@@ -2242,6 +2299,10 @@ static void S_unplanned(applier *a, const ad_align *al, const int *found)
 		for (v = 0; v < a->ndocs && cv < 0; v++) {
 			int s = al ? ad_align_row_at(al, r)->cells[v] : (v == 0 ? (int)r : -1);
 
+			/* New since the plan was made: only a variant known to
+			 * have changed can have new sections. */
+			if (!res->changed[v] || !plan->variants[v].blob)
+				continue;
 			if (s >= 0 && !ad_doc_sections(a->docs[v])[s].blank) {
 				cv = (int)v;
 				cs = s;
@@ -2293,7 +2354,6 @@ int ad_plan_apply(ad_plan_result **out, const ad_plan *plan, const ad_doc *const
 	S_rows(&a, al);
 	found = ad_xcalloc(plan->nitems ? plan->nitems : 1, sizeof(int));
 	S_find_all(&a, found);
-	S_frontmatter(&a);
 	S_body(&a, found);
 	ad_buf_cstr(&a.res->text);
 	S_unplanned(&a, al, found);
@@ -2325,4 +2385,92 @@ void ad_plan_result_free(ad_plan_result *result)
 	free(result->unplanned);
 	free(result->changed);
 	free(result);
+}
+
+/* ---------------------------------------------------------------- trailers */
+
+/* s sanitized and cut to max characters, for one line of a message. */
+static void S_oneline(ad_buf *out, const char *s, size_t max)
+{
+	ad_buf clean = AD_BUF_INIT;
+	size_t i, chars = 0;
+
+	ad_term_sanitize(&clean, s, strlen(s), false);
+	for (i = 0; i < clean.size; i++) {
+		if (((unsigned char)clean.ptr[i] & 0xC0) != 0x80 && ++chars > max) {
+			ad_buf_puts(out, "...");
+			break;
+		}
+		ad_buf_putc(out, clean.ptr[i]);
+	}
+	ad_buf_free(&clean);
+}
+
+void ad_plan_trailers(ad_buf *out, const ad_plan *plan, const ad_plan_result *res,
+		      const ad_doc *const *docs, const char *const *names, const char *plan_name)
+{
+	int fm = plan->frontmatter;
+	size_t i, k, n;
+
+	if (fm >= 0) {
+		ad_buf_printf(out, "Frontmatter-Source: %s\n", names[fm]);
+		for (i = 0; i < plan->nfields; i++) {
+			const ad_plan_field *f = &plan->fields[i];
+
+			if (f->mode == AD_PLAN_FIELD_FROM && f->variant == fm)
+				continue;
+			ad_buf_puts(out, "Field-Source: ");
+			S_oneline(out, f->key, 60);
+			ad_buf_puts(out, " <- ");
+			switch (f->mode) {
+			case AD_PLAN_FIELD_FROM:
+				ad_buf_puts(out, names[f->variant]);
+				break;
+			case AD_PLAN_FIELD_UNION:
+			case AD_PLAN_FIELD_INTERSECTION:
+				ad_buf_puts(out, f->mode == AD_PLAN_FIELD_UNION ? "union of" : "intersection of");
+				n = f->nvariants ? f->nvariants : plan->nvariants;
+				for (k = 0; k < n; k++)
+					ad_buf_printf(out, "%s %d", k ? "," : "",
+						      (f->nvariants ? f->variants[k] : (int)k) + 1);
+				break;
+			case AD_PLAN_FIELD_TEXT:
+				ad_buf_puts(out, "text in ");
+				S_oneline(out, plan_name, 200);
+				break;
+			}
+			ad_buf_putc(out, '\n');
+		}
+	}
+	for (i = 0; i < res->npieces; i++) {
+		const ad_plan_piece *p = &res->pieces[i];
+		const ad_section *s;
+
+		if (p->variant < 0) {
+			ad_buf_puts(out, "Section-Source: (text) <- ");
+			S_oneline(out, plan_name, 200);
+			ad_buf_putc(out, '\n');
+			continue;
+		}
+		s = &ad_doc_sections(docs[p->variant])[p->section];
+		if (s->blank)
+			continue;
+		ad_buf_puts(out, "Section-Source: ");
+		S_oneline(out, s->kind == AD_SECTION_PREAMBLE ? "(preamble)" : s->title, 80);
+		ad_buf_printf(out, " <- %s%s\n", names[p->variant], p->edited ? ", edited" : "");
+	}
+}
+
+void ad_plan_commit_message(ad_buf *out, const char *subject, const ad_plan *plan,
+			    const ad_plan_result *res, const ad_doc *const *docs,
+			    const char *const *names, const char *plan_name)
+{
+	size_t start = out->size;
+
+	ad_buf_puts(out, subject);
+	while (out->size > start &&
+	       (out->ptr[out->size - 1] == '\n' || out->ptr[out->size - 1] == ' '))
+		out->size--;
+	ad_buf_puts(out, "\n\n");
+	ad_plan_trailers(out, plan, res, docs, names, plan_name);
 }

@@ -172,6 +172,11 @@ const char *ad_plan_output_blob(const ad_plan *plan);
  * no frontmatter at all (then fields are ignored). */
 void ad_plan_set_frontmatter(ad_plan *plan, int variant);
 int ad_plan_frontmatter(const ad_plan *plan);
+/* Where the frontmatter goes: before item i (i == count: after them all).
+ * 0 but for a file with text above a misplaced block.  Inserting, removing
+ * and moving items keep it before the same item. */
+void ad_plan_set_frontmatter_at(ad_plan *plan, size_t i);
+size_t ad_plan_frontmatter_at(const ad_plan *plan);
 
 size_t ad_plan_field_count(const ad_plan *plan);
 const ad_plan_field *ad_plan_field_at(const ad_plan *plan, size_t i);
@@ -225,7 +230,8 @@ typedef struct {
 	char *message;      /* "take "Role" from 2: no section "Role" in variant 2" */
 } ad_plan_missing;
 
-/* A section of a variant that no plan item decides on: new upstream. */
+/* A section that no plan item decides on, in a variant that changed since
+ * the plan was made (its recorded blob differs): new upstream. */
 typedef struct {
 	int variant;
 	int section;
@@ -237,7 +243,7 @@ typedef struct {
 	size_t npieces;
 	ad_plan_missing *missing;
 	size_t nmissing;
-	ad_plan_unplanned *unplanned;   /* one per alignment row nobody decided on */
+	ad_plan_unplanned *unplanned;   /* one per such alignment row */
 	size_t nunplanned;
 	bool *changed;                  /* per variant: blob differs from the plan's */
 } ad_plan_result;
@@ -252,5 +258,29 @@ typedef struct {
 int ad_plan_apply(ad_plan_result **out, const ad_plan *plan, const ad_doc *const *docs,
 		  const char *const *blobs, size_t ndocs, ad_error *err);
 void ad_plan_result_free(ad_plan_result *result);
+
+/*
+ * Git trailers that say where each part of res came from, one a line:
+ *
+ *   Frontmatter-Source: agents/x.md (blob 9f2c1e0)
+ *   Field-Source: model <- agents/y.md@1a2b3c4     (fields from elsewhere)
+ *   Field-Source: tools <- union of 1, 2
+ *   Section-Source: Role <- agents/y.md@1a2b3c4, edited
+ *   Section-Source: (text) <- merge.plan
+ *
+ * names[v] names variant v on one line (ad_vsource_provenance); titles are
+ * sanitized and cut.  For commit messages (apply --commit, the UI).
+ */
+void ad_plan_trailers(ad_buf *out, const ad_plan *plan, const ad_plan_result *res,
+		      const ad_doc *const *docs, const char *const *names, const char *plan_name);
+
+/*
+ * A commit message: subject (the user's text; trailing blank lines and
+ * spaces dropped), a blank line, and ad_plan_trailers().  For apply
+ * --commit and the terminal UI's merge, so that both record the same.
+ */
+void ad_plan_commit_message(ad_buf *out, const char *subject, const ad_plan *plan,
+			    const ad_plan_result *res, const ad_doc *const *docs,
+			    const char *const *names, const char *plan_name);
 
 #endif

@@ -167,7 +167,7 @@ int ad_cli_plan(int argc, char **argv)
 		}
 		ad_vsource_spec_from(&rel, &srcs[i], NULL, dir.ptr);
 		pspecs[i] = ad_buf_detach(&rel);
-		blobs[i] = srcs[i].blob;
+		blobs[i] = ad_vsource_blob(&srcs[i]);
 	}
 	if (ad_plan_default(&plan, (const ad_doc *const *)docs, (const char *const *)pspecs, blobs,
 			    nspecs, &err) < 0) {
@@ -209,101 +209,26 @@ done:
 
 /* ---------------------------------------------------------------- apply */
 
-/* A title or label made fit for one line of a commit message. */
-static void put_oneline(ad_buf *out, const char *s, size_t max)
-{
-	ad_buf clean = AD_BUF_INIT;
-	size_t i, chars = 0;
-
-	ad_term_sanitize(&clean, s, strlen(s), false);
-	for (i = 0; i < clean.size; i++) {
-		if (((unsigned char)clean.ptr[i] & 0xC0) != 0x80 && ++chars > max) {
-			ad_buf_puts(out, "...");
-			break;
-		}
-		ad_buf_putc(out, clean.ptr[i]);
-	}
-	ad_buf_free(&clean);
-}
-
-static void put_source(ad_buf *out, const ad_vsource *src)
-{
-	if (src->kind == AD_VSOURCE_REV) {
-		put_oneline(out, src->path ? src->path : src->label, 200);
-		ad_buf_printf(out, "@%s", src->short_id[0] ? src->short_id : src->rev);
-	} else {
-		put_oneline(out, src->label, 200);
-		ad_buf_printf(out, " (blob %.7s)", src->blob);
-	}
-}
-
-/* The message: the user's text, a blank line, and a trailer per section
- * and per field that does not come from the frontmatter's variant. */
+/* The message: the user's text, a blank line, and the trailers that say
+ * where each part came from (ad_plan_commit_message), each variant named
+ * by ad_vsource_provenance(). */
 static void commit_message(ad_buf *out, const char *msg, const ad_plan *plan,
-			   const ad_plan_result *res, const ad_vsource *srcs,
+			   const ad_plan_result *res, ad_vsource *srcs,
 			   const ad_doc *const *docs, const char *plan_name)
 {
-	size_t i, k;
-	int fm = ad_plan_frontmatter(plan);
+	size_t n = ad_plan_variant_count(plan), i;
+	char **names = ad_xcalloc(n, sizeof(*names));
+	ad_buf b = AD_BUF_INIT;
 
-	ad_buf_puts(out, msg);
-	while (out->size && (out->ptr[out->size - 1] == '\n' || out->ptr[out->size - 1] == ' '))
-		out->size--;
-	ad_buf_puts(out, "\n\n");
-	if (fm >= 0) {
-		ad_buf_puts(out, "Frontmatter-Source: ");
-		put_source(out, &srcs[fm]);
-		ad_buf_putc(out, '\n');
+	for (i = 0; i < n; i++) {
+		ad_vsource_provenance(&b, &srcs[i]);
+		names[i] = ad_buf_detach(&b);
 	}
-	for (i = 0; fm >= 0 && i < ad_plan_field_count(plan); i++) {
-		const ad_plan_field *f = ad_plan_field_at(plan, i);
-
-		if (f->mode == AD_PLAN_FIELD_FROM && f->variant == fm)
-			continue;
-		ad_buf_puts(out, "Field-Source: ");
-		put_oneline(out, f->key, 60);
-		ad_buf_puts(out, " <- ");
-		switch (f->mode) {
-		case AD_PLAN_FIELD_FROM:
-			put_source(out, &srcs[f->variant]);
-			break;
-		case AD_PLAN_FIELD_UNION:
-		case AD_PLAN_FIELD_INTERSECTION:
-			ad_buf_puts(out, f->mode == AD_PLAN_FIELD_UNION ? "union of" : "intersection of");
-			for (k = 0; k < (f->nvariants ? f->nvariants : ad_plan_variant_count(plan)); k++)
-				ad_buf_printf(out, "%s %d", k ? "," : "",
-					      (f->nvariants ? f->variants[k] : (int)k) + 1);
-			break;
-		case AD_PLAN_FIELD_TEXT:
-			ad_buf_puts(out, "text in ");
-			put_oneline(out, plan_name, 200);
-			break;
-		}
-		ad_buf_putc(out, '\n');
-	}
-	for (i = 0; i < res->npieces; i++) {
-		const ad_plan_piece *p = &res->pieces[i];
-
-		if (p->variant < 0) {
-			ad_buf_puts(out, "Section-Source: (text) <- ");
-			put_oneline(out, plan_name, 200);
-			ad_buf_putc(out, '\n');
-			continue;
-		}
-		{
-			const ad_section *s = &ad_doc_sections(docs[p->variant])[p->section];
-
-			if (s->blank)
-				continue;
-			ad_buf_puts(out, "Section-Source: ");
-			put_oneline(out, s->kind == AD_SECTION_PREAMBLE ? "(preamble)" : s->title, 80);
-			ad_buf_puts(out, " <- ");
-			put_source(out, &srcs[p->variant]);
-			if (p->edited)
-				ad_buf_puts(out, ", edited");
-			ad_buf_putc(out, '\n');
-		}
-	}
+	ad_plan_commit_message(out, msg, plan, res, docs, (const char *const *)names, plan_name);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	ad_buf_free(&b);
 }
 
 /* Whether a and b name the same existing file. */
@@ -400,6 +325,28 @@ static bool may_overwrite(const char *target, const char *cur, size_t curlen,
 	return ok;
 }
 
+/* Whether target is the file the plan's output line names. */
+static bool is_plan_output(const ad_plan *plan, const char *plan_dir, const char *target)
+{
+	ad_buf path = AD_BUF_INIT, a = AD_BUF_INIT, b = AD_BUF_INIT;
+	const char *o = ad_plan_output(plan);
+	bool same;
+
+	if (!o)
+		return false;
+	if (o[0] != '/' && strcmp(plan_dir, "."))
+		ad_buf_printf(&path, "%s/", plan_dir);
+	ad_buf_puts(&path, o);
+	/* The file may not exist yet: compare the paths as seen from ".". */
+	ad_vsource_relative(&a, path.ptr, NULL, ".");
+	ad_vsource_relative(&b, target, NULL, ".");
+	same = same_file(path.ptr, target) || !strcmp(a.ptr, b.ptr);
+	ad_buf_free(&path);
+	ad_buf_free(&a);
+	ad_buf_free(&b);
+	return same;
+}
+
 /* Records in the plan file what was written where, unless the plan file
  * changed meanwhile.  A failure here is a warning: the result is written. */
 static void record_output(const char *plan_path, const char *text, size_t len, const ad_plan *plan,
@@ -494,7 +441,7 @@ int ad_cli_apply(int argc, char **argv)
 			ad_cli_error(&err);
 			goto done;
 		}
-		blobs[i] = srcs[i].blob;
+		blobs[i] = ad_vsource_blob(&srcs[i]);
 	}
 	if (ad_plan_apply(&res, plan, (const ad_doc *const *)docs, blobs, nv, &err) < 0) {
 		ad_cli_error(&err);
@@ -561,7 +508,10 @@ int ad_cli_apply(int argc, char **argv)
 	}
 	say("apply", "%s %s (%zu bytes)", unchanged ? "unchanged:" : "wrote", target.ptr,
 	    res->text.size);
-	record_output(args.plan_path, text, len, plan, target.ptr, dir.ptr, blob);
+	/* The plan remembers what it wrote to its own output (or, having none,
+	 * to the first file it writes); a one-off -o elsewhere is not recorded. */
+	if (!ad_plan_output(plan) || !args.out_arg || is_plan_output(plan, dir.ptr, target.ptr))
+		record_output(args.plan_path, text, len, plan, target.ptr, dir.ptr, blob);
 
 	if (args.commit) {
 		ad_buf subject = AD_BUF_INIT;

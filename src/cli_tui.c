@@ -218,10 +218,16 @@ int ad_cli_tui(int argc, char **argv)
 		ad_config_monochrome(&m);
 		mono = m.theme;
 	}
-	if (ad_tui_scan(tui, false, &err) < 0 ||
-	    ad_tui_run_terminal(tui, &mono, cfg.no_color, &err) < 0) {
+	if (ad_tui_scan(tui, false, &err) < 0) {
 		ad_cli_error(&err);
 		status = 2;
+		goto done;
+	}
+	if (ad_tui_run_terminal(tui, &mono, cfg.no_color, &err) < 0) {
+		/* A terminal curses cannot drive (TERM=dumb): the listing,
+		 * as off a terminal, and why. */
+		ad_cli_error(&err);
+		status = listing((const char **)scan_paths, npaths);
 		goto done;
 	}
 	if (ad_tui_scanning(tui)) {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "term.h"
 #include "vsource.h"
 
 void ad_vsource_clear(ad_vsource *src)
@@ -105,7 +106,6 @@ int ad_vsource_read(ad_vsource *out, const char *spec, const char *base, ad_erro
 	out->spec = ad_xstrdup(spec);
 	out->label = ad_buf_detach(&path);
 	out->short_label = S_short(NULL, spec);
-	ad_git_hash_blob(out->blob, out->data, out->size);
 done:
 	ad_buf_free(&path);
 	if (error < 0)
@@ -232,9 +232,35 @@ void ad_vsource_spec_from(ad_buf *out, const ad_vsource *src, const char *base, 
 {
 	ad_buf_clear(out);
 	if (src->kind == AD_VSOURCE_REV) {
-		ad_buf_printf(out, "%s:%s", src->rev ? src->rev : src->short_id,
-			      src->path ? src->path : "");
+		const char *rev = src->rev ? src->rev : src->short_id;
+
+		/* HEAD~3 names another commit after the next one: pinned.  A
+		 * branch or tag name is kept, so the plan follows it. */
+		if (src->commit[0] && (strpbrk(rev, "~^:") || strstr(rev, "@{")))
+			rev = src->commit;
+		ad_buf_printf(out, "%s:%s", rev, src->path ? src->path : "");
 		return;
 	}
 	ad_vsource_relative(out, src->spec, base, dir);
+}
+
+void ad_vsource_provenance(ad_buf *out, ad_vsource *src)
+{
+	const char *name = src->kind == AD_VSOURCE_REV && src->path ? src->path : src->label;
+
+	ad_buf_clear(out);
+	ad_term_sanitize(out, name, strlen(name), false);
+	if (src->kind == AD_VSOURCE_REV)
+		ad_buf_printf(out, "@%s", src->short_id[0] ? src->short_id : src->rev);
+	else
+		ad_buf_printf(out, " (blob %.7s)", ad_vsource_blob(src));
+}
+
+const char *ad_vsource_blob(ad_vsource *src)
+{
+	/* Hashed on first use: only plans need it, and starting libgit2
+	 * costs more than a whole diff of two small files. */
+	if (!src->blob[0])
+		ad_git_hash_blob(src->blob, src->data, src->size);
+	return src->blob;
 }

@@ -40,6 +40,8 @@ typedef struct {
 	char *short_label;
 	char *data;    /* NUL-terminated one past size */
 	size_t size;
+	/* The git blob id of the bytes: use ad_vsource_blob(), which computes
+	 * it for a file on first use. */
 	char blob[AD_GIT_HEXSIZE + 1];
 	/* Revisions only ("" or NULL for files): the path from the
 	 * repository's root, the revision (as given, or the short id for a
@@ -77,12 +79,23 @@ int ad_vsource_load(ad_doc **out, ad_vsource *src_out, const char *spec, const c
  * How src is named from a file in folder dir (a plan file's folder): a
  * file as a path relative to dir (absolute when no relative path leads
  * there); a revision as REV:PATH with PATH from the repository's root, so
- * that it reads the same from anywhere in the repository.
+ * that it reads the same from anywhere in the repository, and a relative
+ * REV (HEAD~3, main^, @{2}) replaced by the commit it names now, since it
+ * would name another one after the next commit.
  */
 void ad_vsource_spec_from(ad_buf *out, const ad_vsource *src, const char *base, const char *dir);
 
 /* path (relative to base; NULL: the current folder) as seen from folder dir. */
 void ad_vsource_relative(ad_buf *out, const char *path, const char *base, const char *dir);
+
+/* One line that says where src came from, for commit trailers:
+ * "agents/x.md@1a2b3c4" for a revision (its path from the root and its
+ * commit), "agents/x.md (blob 9f2c1e0)" for a file.  Sanitized. */
+void ad_vsource_provenance(ad_buf *out, ad_vsource *src);
+
+/* The blob id of src's bytes (for a file, what `git hash-object` gives),
+ * computed on the first call and kept in src->blob. */
+const char *ad_vsource_blob(ad_vsource *src);
 
 void ad_vsource_clear(ad_vsource *src);
 void ad_vsources_free(ad_vsource *srcs, size_t count);

@@ -24,7 +24,8 @@
 # (for --json, a JSON document).  Non-empty --json output must also parse as
 # JSON when python3 is available.
 #
-# Environment: AD_SRCDIR, AD_BUILDDIR (set by `make check`);
+# Environment: AD_SRCDIR, AD_BUILDDIR (set by `make check`); AD_VALGRIND, a
+# valgrind command line to run agentdiff through (`make check-valgrind`);
 # AD_UPDATE_GOLDEN=1 rewrites the expected files in the source tree instead
 # of comparing (the only time this script writes there), except for a run
 # that crashed or timed out; AD_KEEP_WORK=1 keeps the work directory.
@@ -89,6 +90,24 @@ diff-color-escapes        @gen                      diff --color=always escapes.
 diff-missing              tests/fixtures            diff headings-only.md does-not-exist.md
 diff-one-file             tests/fixtures            diff headings-only.md
 diff-bad-option           tests/fixtures            diff --colour headings-only.md setext.md
+merge-clean               tests/fixtures/merge      merge base.md ours.md theirs.md
+merge-report              tests/fixtures/merge      merge --report base.md ours.md theirs.md
+merge-conflict            tests/fixtures/merge      merge --report base.md ours.md conflict.md
+merge-json                tests/fixtures/merge      merge --json base.md ours.md conflict.md
+merge-labels              tests/fixtures/merge      merge -L B -L O -L T --marker-size 9 --style merge base.md ours.md conflict.md
+merge-missing             tests/fixtures/merge      merge base.md ours.md does-not-exist.md
+merge-two-files           tests/fixtures/merge      merge base.md ours.md
+merge-bad-marker          tests/fixtures/merge      merge --marker-size 0 base.md ours.md theirs.md
+merge-driver-usage        tests/fixtures/merge      merge-driver base.md
+merge-driver-bad-size     tests/fixtures/merge      merge-driver base.md ours.md theirs.md x a.md
+plan-code-reviewer        examples/code-reviewer    plan team.md strict.md xml.md
+plan-one-variant          examples/release-manager  plan v2.md
+plan-missing              examples/code-reviewer    plan team.md does-not-exist.md
+apply-curated             tests/fixtures/plan       apply -o - curated.plan
+apply-bad-plan            tests/fixtures/plan       apply bad.plan
+apply-missing-section     tests/fixtures/plan       apply -o - missing.plan
+apply-not-a-plan          examples/code-reviewer    apply team.md
+apply-commit-stdout       tests/fixtures/plan       apply --commit -o - curated.plan
 '
 
 # Same locale, terminal and configuration everywhere; no user config.
@@ -123,6 +142,8 @@ fi
 
 if command -v timeout >/dev/null 2>&1; then
 	run_timeout='timeout 30'
+	# Under valgrind (make check-valgrind) everything is ~30 times slower.
+	[ -n "${AD_VALGRIND:-}" ] && run_timeout='timeout 900'
 else
 	run_timeout=
 fi
@@ -155,7 +176,12 @@ run_case() {
 	echo "$name.$ext" >>"$work/names"
 
 	out=$work/out err=$work/err actual=$work/actual
-	(cd "$dir" && exec $run_timeout "$ad" "$@") >"$out" 2>"$err" </dev/null
+	# AD_VALGRIND: a valgrind command line each run goes through; what it
+	# reports goes to its own log, and a run that has one fails.
+	rm -f "$work/valgrind.log"
+	# shellcheck disable=SC2086 # AD_VALGRIND is split on purpose
+	(cd "$dir" && exec $run_timeout ${AD_VALGRIND:+$AD_VALGRIND --log-file="$work/valgrind.log"} \
+		"$ad" "$@") >"$out" 2>"$err" </dev/null
 	status=$?
 
 	cp "$out" "$actual"
@@ -172,7 +198,9 @@ run_case() {
 	fi
 
 	problem=
-	if [ "$status" -gt 125 ] ||
+	if [ -s "$work/valgrind.log" ]; then
+		problem="valgrind: $(head -n 30 "$work/valgrind.log")"
+	elif [ "$status" -gt 125 ] ||
 		{ [ -n "$run_timeout" ] && [ "$status" -eq 124 ]; }; then
 		problem="crashed, timed out or did not run (exit status $status)"
 	elif [ "$ext" = json ] && [ "$have_python" = 1 ] && [ -s "$out" ] &&

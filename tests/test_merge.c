@@ -856,11 +856,139 @@ static char *apply_op(op *o, const ad_doc *doc, int sec, int anc, const char *ta
 	return ad_buf_detach(&out);
 }
 
+/* The inputs of the merge under test, for failure reports. */
+static const char *cur_in[3];
+
+static void dump_failure(const ad_merge_result *res)
+{
+	const char *dir = getenv("AD_MERGE_DUMP");
+	static const char *const names[3] = { "base", "ours", "theirs" };
+	int s;
+
+	fprintf(stderr, "---- merged:\n%s\n---- end\n", ad_merge_result_data(res));
+	for (s = 0; dir && s < 3; s++) {
+		char path[4096];
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/%s.md", dir, names[s]);
+		if ((fp = fopen(path, "w")) != NULL) {
+			fputs(cur_in[s], fp);
+			fclose(fp);
+		}
+	}
+}
+
 typedef struct {
 	op ops[8];
 	int nops;
 	char *text;
+	/* The tools change, if any: a name added, a name removed. */
+	bool tools_changed;
+	char tool_added[32];
+	char tool_removed[128];
 } variant;
+
+/* Rewrites the tools field of v->text (same form: block, flow or comma
+ * list) with one name added and, when first or last is set and there are
+ * two names or more, the first or last name removed. */
+static void tools_op(variant *v, const char *tag, int serial, bool first, bool last)
+{
+	ad_doc *doc = NULL;
+	const ad_frontmatter *fm;
+	const ad_fm_field *f;
+	const char **names = NULL;
+	ad_arena arena = AD_ARENA_INIT;
+	ad_buf out = AD_BUF_INIT;
+	size_t n, i, drop = (size_t)-1;
+
+	assert_int_equal(ad_doc_parse(&doc, NULL, v->text, strlen(v->text), NULL, NULL), 0);
+	fm = ad_doc_frontmatter(doc);
+	f = fm && !fm->lenient ? ad_fm_get(fm, "tools") : NULL;
+	if (!f || (f->kind != AD_FM_SCALAR && f->kind != AD_FM_BLOCK_LIST && f->kind != AD_FM_FLOW_LIST))
+		goto done;
+	n = ad_fm_list_items(&names, &arena, f);
+	for (i = 0; i < n; i++)
+		if (strchr(names[i], ',') || strchr(names[i], ':') || strchr(names[i], '#') ||
+		    strchr(names[i], '[') || strchr(names[i], '"'))
+			goto done; /* keep the generator's own writing simple */
+	if (n >= 2 && (first || last))
+		drop = first ? 0 : n - 1;
+	snprintf(v->tool_added, sizeof(v->tool_added), "Tool%s%d", tag, serial);
+	snprintf(v->tool_removed, sizeof(v->tool_removed), "%s", drop < n ? names[drop] : "");
+	ad_buf_put(&out, v->text, f->start);
+	ad_buf_puts(&out, f->kind == AD_FM_BLOCK_LIST ? "tools:\n" : f->kind == AD_FM_FLOW_LIST ? "tools: [" : "tools: ");
+	for (i = 0; i <= n; i++) {
+		const char *name = i < n ? names[i] : v->tool_added;
+
+		if (i == drop)
+			continue;
+		if (f->kind == AD_FM_BLOCK_LIST)
+			ad_buf_printf(&out, "  - %s\n", name);
+		else
+			ad_buf_printf(&out, "%s%s", out.ptr[out.size - 1] == ' ' || out.ptr[out.size - 1] == '[' ? "" : ", ", name);
+	}
+	ad_buf_puts(&out, f->kind == AD_FM_BLOCK_LIST ? "" : f->kind == AD_FM_FLOW_LIST ? "]\n" : "\n");
+	ad_buf_puts(&out, v->text + f->end);
+	free(v->text);
+	v->text = ad_buf_detach(&out);
+	v->tools_changed = true;
+done:
+	ad_buf_free(&out);
+	ad_arena_free(&arena);
+	ad_doc_free(doc);
+}
+
+/* A clean merge holds base's tools plus both sides' additions, minus both
+ * sides' removals. */
+static void check_tools(const ad_merge_result *res, const char *base, size_t blen,
+			const variant *o, const variant *t)
+{
+	ad_doc *bd = NULL, *rd = NULL;
+	const char **bn = NULL, **rn = NULL;
+	ad_arena arena = AD_ARENA_INIT;
+	size_t nb, nr, i, expect = 0;
+
+	if (!o->tools_changed && !t->tools_changed)
+		return;
+	assert_int_equal(ad_doc_parse(&bd, NULL, base, blen, NULL, NULL), 0);
+	assert_int_equal(ad_doc_parse(&rd, NULL, ad_merge_result_data(res), ad_merge_result_size(res),
+				      NULL, NULL), 0);
+	nb = ad_fm_list_items(&bn, &arena, ad_fm_get(ad_doc_frontmatter(bd), "tools"));
+	nr = ad_fm_list_items(&rn, &arena, ad_doc_frontmatter(rd) ? ad_fm_get(ad_doc_frontmatter(rd), "tools") : NULL);
+	for (i = 0; i < nb; i++) {
+		bool removed = (o->tools_changed && !strcmp(bn[i], o->tool_removed)) ||
+			       (t->tools_changed && !strcmp(bn[i], t->tool_removed));
+		size_t k;
+		bool found = false;
+
+		for (k = 0; k < nr; k++)
+			found |= !strcmp(rn[k], bn[i]);
+		if (found == removed) {
+			dump_failure(res);
+			fail_msg("tool '%s' should be %s", bn[i], removed ? "gone" : "there");
+		}
+		expect += !removed;
+	}
+	for (i = 0; i < 2; i++) {
+		const variant *v = i ? t : o;
+		size_t k;
+		bool found = false;
+
+		if (!v->tools_changed)
+			continue;
+		for (k = 0; k < nr; k++)
+			found |= !strcmp(rn[k], v->tool_added);
+		if (!found) {
+			dump_failure(res);
+			fail_msg("tool '%s' was lost", v->tool_added);
+		}
+		expect++;
+	}
+	assert_int_equal(nr, expect);
+	ad_arena_free(&arena);
+	ad_doc_free(bd);
+	ad_doc_free(rd);
+}
 
 /*
  * Makes a variant of base by up to nops ops on sections from pool (indices
@@ -875,6 +1003,7 @@ static void make_variant(variant *v, const char *base, size_t blen, const int *p
 	int k;
 
 	v->nops = 0;
+	v->tools_changed = false;
 	v->text = ad_xstrndup(base, blen);
 	for (k = 0; k < nops && used + 2 <= npool; k++) {
 		ad_doc *doc = NULL;
@@ -914,28 +1043,9 @@ static void make_variant(variant *v, const char *base, size_t blen, const int *p
 		v->text = next;
 		v->nops++;
 	}
-}
-
-/* The inputs of the merge under test, for failure reports. */
-static const char *cur_in[3];
-
-static void dump_failure(const ad_merge_result *res)
-{
-	const char *dir = getenv("AD_MERGE_DUMP");
-	static const char *const names[3] = { "base", "ours", "theirs" };
-	int s;
-
-	fprintf(stderr, "---- merged:\n%s\n---- end\n", ad_merge_result_data(res));
-	for (s = 0; dir && s < 3; s++) {
-		char path[4096];
-		FILE *fp;
-
-		snprintf(path, sizeof(path), "%s/%s.md", dir, names[s]);
-		if ((fp = fopen(path, "w")) != NULL) {
-			fputs(cur_in[s], fp);
-			fclose(fp);
-		}
-	}
+	/* Each side removes a different name (ours the first, theirs the last). */
+	if (rng() % 2)
+		tools_op(v, tag, (int)(rng() % 100), tag[0] == 'o' && rng() % 2, tag[0] == 't' && rng() % 2);
 }
 
 static bool has_moves(const variant *v)
@@ -1080,6 +1190,7 @@ static void generated_merges(const char *name, const char *base, size_t blen, in
 		}
 		check_ops(res, &o, "ours", !has_moves(&t));
 		check_ops(res, &t, "theirs", !has_moves(&o));
+		check_tools(res, base, blen, &o, &t);
 		ad_merge_result_free(res);
 		free(t.text);
 
@@ -1097,6 +1208,7 @@ static void generated_merges(const char *name, const char *base, size_t blen, in
 			for (k = 0; k < t.nops; k++)
 				if (t.ops[k].kind == OP_ADD)
 					assert_true(contains(res, t.ops[k].text));
+			check_tools(res, base, blen, &o, &t);
 		}
 		ad_merge_result_free(res);
 		free(o.text);

@@ -283,11 +283,11 @@ static void test_parse_errors(void **state)
 		  "second frontmatter" },
 		{ "agentdiff-plan 1\nvariant 1 a blob 12\n", 2, 18, "blob id" },
 		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\\q\" from 1\n", 3, 8, "unknown escape" },
-		{ "agentdiff-plan 1\nvariant 1 a\ntake \"\xc3\xa9\xc3\xa9\" from x\n", 3, 15,
+		{ "agentdiff-plan 1\nvariant 1 a\ntake \"\xc3\xa9\xc3\xa9\" from x\n", 3, 16,
 		  "variant number" },
 		{ "agentdiff-plan 1\nvariant 1 a\nmerge everything\n", 3, 1, "unknown statement" },
 		{ "agentdiff-plan 1\r\nvariant 1 a\r\ntake \"A\" from 1 x\r\n", 3, 17, "unexpected 'x'" },
-		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\0\" from 1\n", 3, 9, "NUL" },
+		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\0\" from 1\n", 3, 8, "NUL" },
 	};
 	size_t i;
 
@@ -460,8 +460,16 @@ static void test_take_all_is_identity(void **state)
 					  f->docs[(first + 2) % 3] };
 		ad_plan_result *r = NULL;
 
-		assert_int_equal(ad_plan_default(&p, docs, f->specs, NULL, 3, NULL), 0);
-		assert_int_equal(ad_plan_apply(&r, p, docs, NULL, 3, NULL), 0);
+		static const char *const then[3] = { "1111111111111111111111111111111111111111",
+						     "2222222222222222222222222222222222222222",
+						     "3333333333333333333333333333333333333333" };
+		static const char *const now[3] = { "4444444444444444444444444444444444444444",
+						    "5555555555555555555555555555555555555555",
+						    "6666666666666666666666666666666666666666" };
+
+		assert_int_equal(ad_plan_default(&p, docs, f->specs, then, 3, NULL), 0);
+		/* All changed: found again by title and words, to the byte. */
+		assert_int_equal(ad_plan_apply(&r, p, docs, now, 3, NULL), 0);
 		assert_int_equal(r->text.size, ad_doc_size(docs[0]));
 		assert_memory_equal(r->text.ptr, ad_doc_data(docs[0]), r->text.size);
 		assert_int_equal(r->nmissing, 0);
@@ -524,6 +532,21 @@ static void test_mixed_choices(void **state)
 	assert_int_equal(f->res->pieces[4].variant, 0);
 	assert_memory_equal(out + f->res->pieces[3].start, "## Blocking\n",
 			    12);
+	{
+		static const char *const names[2] = { "a.md (blob 1111111)", "b.md@abc1234" };
+		ad_buf t = AD_BUF_INIT;
+
+		ad_plan_trailers(&t, f->plan, f->res, (const ad_doc *const *)f->docs, names, "m.plan");
+		assert_string_equal(t.ptr, "Frontmatter-Source: a.md (blob 1111111)\n"
+					   "Field-Source: description <- b.md@abc1234\n"
+					   "Field-Source: model <- b.md@abc1234\n"
+					   "Field-Source: color <- b.md@abc1234\n"
+					   "Section-Source: Reviewer <- b.md@abc1234\n"
+					   "Section-Source: Scope <- a.md (blob 1111111)\n"
+					   "Section-Source: Blocking <- b.md@abc1234\n"
+					   "Section-Source: Output <- a.md (blob 1111111)\n");
+		ad_buf_free(&t);
+	}
 }
 
 static void test_none_and_several(void **state)
@@ -545,9 +568,25 @@ static void test_none_and_several(void **state)
 				 "\n"
 				 "Only the diff.\n"
 				 "\n");
-	/* Nobody decided on Reviewer, Output, Blocking: noted, not missing. */
+	/* Nobody decided on Reviewer, Output, Blocking: not missing; and
+	 * with no blob ids in the plan, nothing is known to be new. */
 	assert_int_equal(f->res->nmissing, 0);
-	assert_int_equal(f->res->nunplanned, 3);
+	assert_int_equal(f->res->nunplanned, 0);
+	{
+		static const char *const now[2] = { "1111111111111111111111111111111111111111",
+						    "2222222222222222222222222222222222222222" };
+
+		parse_plan(f, "agentdiff-plan 1\n"
+			      "variant 1 a.md blob 1111111111111111111111111111111111111111\n"
+			      "variant 2 b.md blob 3333333333333333333333333333333333333333\n"
+			      "take \"Scope\" from 2\n");
+		apply(f, now);
+		/* b changed: its Reviewer and Blocking are news; a's Output is
+		 * not (a is as it was, so leaving it out was a choice). */
+		assert_int_equal(f->res->nunplanned, 2);
+		assert_int_equal(f->res->unplanned[0].variant, 1);
+		assert_int_equal(f->res->unplanned[1].variant, 1);
+	}
 }
 
 static void test_reorder_and_separation(void **state)
@@ -782,7 +821,7 @@ static void test_changed_upstream(void **state)
 	assert_non_null(strstr(out, "A new section of the same title"));
 	assert_int_equal(f->res->nmissing, 1);
 	assert_non_null(strstr(f->res->missing[0].message, "take \"Scope\" from 2: variant 2 has"));
-	assert_int_equal(f->res->missing[0].line, 8);
+	assert_int_equal(f->res->missing[0].line, 11);
 	ad_buf_free(&text);
 }
 
@@ -891,9 +930,10 @@ static size_t identity_over(const char *dir, const char *suffix, bool recurse)
 		ad_buf_free(&text);
 		for (k = 0; k < nd; k++)
 			ad_doc_free(docs[k]);
-		free(names[i]);
 		tried++;
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 	return tried;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "help.h"
@@ -637,6 +638,40 @@ static void test_app_missing_path(void **state)
 	ad_tui_free(tui);
 }
 
+/* The scan runs in a thread: keys work meanwhile, progress is drawn, and
+ * the tree appears when it ends. */
+static void test_app_scans_in_background(void **state)
+{
+	ad_tui_options opts = AD_TUI_OPTIONS_INIT;
+	const char *paths[] = { "examples", "tests/fixtures", "tests" };
+	ad_tui *tui;
+	struct timespec ms = { 0, 1000000 };
+	int waited = 0;
+
+	(void)state;
+	opts.paths = paths;
+	opts.npaths = 3;
+	tui = ad_tui_new(&opts);
+	assert_int_equal(ad_tui_scan(tui, false, NULL), 0);
+	ad_tui_draw(tui);
+	if (ad_tui_scanning(tui))
+		assert_true(screen_has(ad_tui_screen(tui), "Scanning for agent definitions"));
+	keys(tui, "?");
+	assert_string_equal(ad_tui_focus(tui)->ops->name, "help");
+	keys(tui, "q");
+	assert_false(ad_tui_quit_requested(tui));
+	while (ad_tui_scanning(tui) && waited++ < 60000) {
+		ad_tui_poll(tui);
+		nanosleep(&ms, NULL);
+	}
+	assert_false(ad_tui_scanning(tui));
+	ad_tui_draw(tui);
+	assert_string_equal(ad_tui_focus(tui)->ops->name, "tree");
+	assert_true(screen_has(ad_tui_screen(tui), "code-reviewer"));
+	assert_int_equal(ad_tui_scan(tui, false, NULL), AD_EINVALID);
+	ad_tui_free(tui);
+}
+
 static void test_script_errors_name_the_line(void **state)
 {
 	ad_tui *tui = examples_tui(24, 80);
@@ -711,6 +746,7 @@ int main(void)
 		T(test_app_too_small),
 		T(test_app_stats_count_keys),
 		T(test_app_missing_path),
+		T(test_app_scans_in_background),
 		T(test_script_errors_name_the_line),
 		T(test_script_quit_stops),
 	};

@@ -37,6 +37,8 @@ rm -rf "$work"
 mkdir -p "$work/home" "$work/gen" || exit 1
 cleanup() {
 	tmux -L "$sock" kill-server 2>/dev/null
+	# kill-server leaves the socket file behind.
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
 	rm -rf "$work"
 }
 trap cleanup 0
@@ -144,6 +146,9 @@ fi
 
 # --- wide characters and files full of escape sequences
 start "$work/gen" tui-wide escapes.md invalid-utf8.md names
+# Keys sent while the scan runs would be dropped: wait for the tree.
+dump "$work/gen" 120 40 "" tui-wide escapes.md invalid-utf8.md names
+expect hostile-start "$work/want"
 keys zR
 dump "$work/gen" 120 40 "key zR" tui-wide escapes.md invalid-utf8.md names
 expect hostile-tree "$work/want"

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "compare.h"
+#include "screen.h"
 
 /* ad_sbs_view_new() starting at section_a of a or, when that is -1, at
  * section_b of b (-1 for both: the top). */
@@ -22,5 +23,10 @@ ad_view *ad_sbs_view_new_at(const ad_doc *a, const ad_doc *b, const char *label_
  * False when nothing was requested. */
 bool ad_matrix_view_request(const ad_view *v, size_t *a, size_t *b, int *section_a,
 			    int *section_b);
+
+/* Draws label s in at most w columns at (y, x); when it is wider, its end
+ * after a "…" (the end of a path is what tells variants apart). */
+void ad_cmpviews_put_tail(ad_screen *scr, int y, int x, int w, const char *s, ad_slot slot,
+			  unsigned attrs);
 
 #endif

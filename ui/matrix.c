@@ -365,16 +365,14 @@ static bool match_at(const char *s, const char *needle, size_t nl)
 	return true;
 }
 
-/* The tail of a label that fits in w columns, "…" first when cut: the end
- * of a path is the part that tells variants apart. */
-static void put_tail(ad_screen *scr, int y, int x, int w, const char *s, ad_slot slot,
-		     unsigned attrs)
+void ad_cmpviews_put_tail(ad_screen *scr, int y, int x, int w, const char *s, ad_slot slot,
+			  unsigned attrs)
 {
 	size_t len = strlen(s), i = 0;
 
 	if (w <= 0)
 		return;
-	if (ad_text_width(s, len) <= w) {
+	if (ad_text_width(s, len) <= w || w < 2) {
 		ad_screen_put(scr, y, x, w, s, len, slot, attrs);
 		return;
 	}
@@ -455,7 +453,12 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 		ad_screen_fill(scr, r->row + y, r->col, r->cols, ' ', AD_SLOT_DEFAULT);
 	if (r->rows <= 0 || r->cols <= 0)
 		return;
-	/* Keep the cursor in sight (a resize may have hidden it). */
+	/* Use the room a larger screen gives, and keep the cursor in sight
+	 * (a resize may have hidden it). */
+	if (v->left + (size_t)g.ncols > v->n)
+		v->left = v->n > (size_t)g.ncols ? v->n - (size_t)g.ncols : 0;
+	if (v->top + (size_t)g.body > v->nrows)
+		v->top = v->nrows > (size_t)g.body ? v->nrows - (size_t)g.body : 0;
 	if (v->crow < v->top)
 		v->top = v->crow;
 	if (g.body > 0 && v->crow >= v->top + (size_t)g.body)
@@ -471,7 +474,7 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 		int x = r->col + g.tw + k * (v->cell_w + 1);
 		size_t d = v->left + (size_t)k;
 
-		put_tail(scr, r->row, x, v->cell_w < r->col + r->cols - x ? v->cell_w
+		ad_cmpviews_put_tail(scr, r->row, x, v->cell_w < r->col + r->cols - x ? v->cell_w
 			 : r->col + r->cols - x, v->labels[d], AD_SLOT_PANE_TITLE,
 			 AD_CELL_BOLD | (focused && d == v->ccol ? AD_CELL_UNDERLINE : 0));
 	}
@@ -505,8 +508,8 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 
 static void clamp_cursor(matrix_view *v)
 {
-	if (v->nrows && v->crow >= v->nrows)
-		v->crow = v->nrows - 1;
+	if (v->crow >= v->nrows)
+		v->crow = v->nrows ? v->nrows - 1 : 0;
 	if (v->ccol >= v->n)
 		v->ccol = v->n - 1;
 	if (v->crow < v->top)

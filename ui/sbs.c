@@ -137,15 +137,31 @@ static size_t char_len(const char *s, size_t len)
 	return n ? n : 1;
 }
 
-/* Where to end a wrapped piece of n bytes: after its last blank, when
- * that is not at its very start, so that words stay whole. */
-static size_t word_break(const char *s, size_t n)
+static bool is_wide_at(const char *s, size_t len)
 {
-	size_t i;
+	return len && (unsigned char)*s >= 0xE1 && ad_text_width(s, char_len(s, len)) == 2;
+}
 
-	for (i = n; i > 1; i--)
+/* Where to end a wrapped piece of n bytes (of len left in the line): after
+ * its last blank, or next to a wide character (CJK text breaks between
+ * any two), when that is not at its very start, so that words stay
+ * whole. */
+static size_t word_break(const char *s, size_t n, size_t len)
+{
+	size_t i, prev;
+
+	for (i = n; i > 1; i--) {
+		if ((s[i] & 0xC0) == 0x80 && i < len)
+			continue; /* inside a character */
 		if (s[i - 1] == ' ' || s[i - 1] == '\t')
 			return i;
+		if (i < len && is_wide_at(s + i, len - i))
+			return i;
+		for (prev = i - 1; prev > 0 && (s[prev] & 0xC0) == 0x80; prev--)
+			;
+		if (is_wide_at(s + prev, len - prev))
+			return i;
+	}
 	return n;
 }
 
@@ -196,7 +212,7 @@ static void layout(sbs_view *v, const int tw[2])
 				if (!n && off < sd->len)
 					n = char_len(sd->text + off, sd->len - off);
 				else if (off + n < sd->len)
-					n = word_break(sd->text + off, n);
+					n = word_break(sd->text + off, n, sd->len - off);
 				if (k == v->nrows)
 					push_row(v, i, false);
 				v->rows[k].off[s] = (uint32_t)off;
@@ -420,8 +436,8 @@ static void sbs_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool focus
 		return;
 	for (s = 0; s < 2; s++)
 		if (g.w[s] > 0)
-			ad_screen_puts(scr, r->row, g.x[s], g.w[s], v->label[s], AD_SLOT_PANE_TITLE,
-				       AD_CELL_BOLD);
+			ad_cmpviews_put_tail(scr, r->row, g.x[s], g.w[s], v->label[s],
+					     AD_SLOT_PANE_TITLE, AD_CELL_BOLD);
 	if (g.w[0] > 0)
 		ad_screen_fill(scr, r->row, g.sep, 1, SEP_CHAR, AD_SLOT_PANE_BORDER);
 	for (y = 0; y < g.body; y++) {

@@ -13,7 +13,8 @@
  *   wheel up|down ROW COL
  *   dump               the screen as text, after a separator line
  *   dump slots         the same with each row's colour slots below it
- *   stats              how long keys took, from arrival to redrawn screen
+ *   stats              how long the keys since the last stats took, from
+ *                      arrival to redrawn screen
  *   # ...              a comment; blank lines are skipped
  *
  * After every command that is input the app redraws, as it would on a
@@ -108,8 +109,10 @@ static void stats(ad_tui *tui, ad_buf *out)
 	ad_tui_stats st;
 
 	ad_tui_get_stats(tui, &st);
-	ad_buf_printf(out, "stats: %zu keys, redraw p50 %.0f us, p99 %.0f us, max %.0f us\n",
-		      st.count, st.p50, st.p99, st.max);
+	ad_buf_printf(out, "stats: %zu keys, redraw p50 %.0f us, p99 %.0f us, max %.0f us;"
+		      " processor p50 %.0f us, p99 %.0f us\n",
+		      st.count, st.p50, st.p99, st.max, st.cpu_p50, st.cpu_p99);
+	ad_tui_reset_stats(tui);
 }
 
 static int run_line(ad_tui *tui, ctx *c, char *line, ad_buf *out)

@@ -595,22 +595,22 @@ static void draw(ad_view *v, ad_screen *scr, const ad_rect *r, bool focused)
 
 /* ------------------------------------------------------------ selection */
 
-static void diag_notes(tree *t, size_t vi, ad_text_note **notes, size_t *n, ad_buf *store,
+/* A note per diagnostic of doc, its text appended to store (at
+ * offsets[], since store may move). */
+static void diag_notes(const ad_doc *doc, ad_text_note *notes, size_t *n, ad_buf *store,
 		       size_t *offsets)
 {
-	const ad_doc *doc = var_doc(t, vi);
 	const ad_diag *d = ad_doc_diags(doc);
 	size_t i, nd = ad_doc_diag_count(doc);
 
-	(void)t;
 	for (i = 0; i < nd; i++) {
-		ad_text_note *note = &(*notes)[(*n)++];
+		ad_text_note *note = &notes[(*n)++];
 
 		note->label = ad_diag_severity_name(d[i].severity);
 		note->label_slot = d[i].severity == AD_DIAG_ERROR ? AD_SLOT_ERROR :
 				   d[i].severity == AD_DIAG_WARNING ? AD_SLOT_WARNING : AD_SLOT_DIM;
 		note->slot = AD_SLOT_DEFAULT;
-		offsets[i] = store->size;
+		offsets[*n - 1] = store->size;
 		if (d[i].line)
 			ad_buf_printf(store, "%d:%d: ", d[i].line, d[i].column);
 		ad_buf_printf(store, "%s [%s]", d[i].message, d[i].id);
@@ -697,7 +697,7 @@ static void show(tree *t, ad_tui *tui)
 			n = ad_doc_diag_count(doc);
 			notes = ad_xcalloc(n + 1, sizeof(*notes));
 			offsets = ad_xcalloc(n + 1, sizeof(*offsets));
-			diag_notes(t, r->item, &notes, &nnotes, &store, offsets);
+			diag_notes(doc, notes, &nnotes, &store, offsets);
 			start = 0;
 			end = ad_doc_size(doc);
 			if (vs->nerrors && tui) {
@@ -831,27 +831,28 @@ static void fold_all(tree *t, bool open)
 	t->dirty = true;
 }
 
-static void compare(tree *t, ad_tui *tui)
+static void say(ad_tui *tui, ad_slot slot, const char *msg)
 {
-	const ad_doc *docs[AD_ALIGN_MAX_DOCS];
-	const char *labels[AD_ALIGN_MAX_DOCS];
-	size_t n = 0, i, from = 0, to = t->nvars;
+	if (tui)
+		ad_tui_message(tui, slot, "%s", msg);
+}
+
+/* The variants to compare: the marked ones, else those of the agent the
+ * cursor is in.  Returns how many (0 when there is nothing to compare). */
+static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char **labels)
+{
 	const row *r = &t->rows[t->cursor];
-	int section = -1;
-	ad_error err = AD_ERROR_INIT;
-	ad_view *view;
+	size_t n = 0, i, from = 0, to = t->nvars, ai;
 	bool marked = t->nmarked > 0;
+	long vi = row_variant(r);
 
 	if (!marked) {
-		long vi = row_variant(r);
-		size_t ai;
-
-		if (r->kind == ROW_AGENT)
-			ai = r->item;
-		else if (vi >= 0)
-			ai = t->vars[vi].agent;
-		else
-			goto nothing;
+		if (r->kind != ROW_AGENT && vi < 0) {
+			say(tui, AD_SLOT_WARNING,
+			    "mark two or more variants with m, or select an agent, then press c");
+			return 0;
+		}
+		ai = r->kind == ROW_AGENT ? r->item : t->vars[vi].agent;
 		from = t->agents[ai].first;
 		to = from + t->agents[ai].a->nvariants;
 		if (to - from < 2) {
@@ -859,31 +860,41 @@ static void compare(tree *t, ad_tui *tui)
 				ad_tui_message(tui, AD_SLOT_WARNING,
 					       "%s has one variant; mark variants with m to compare them",
 					       t->agents[ai].a->name);
-			return;
+			return 0;
 		}
 	}
 	for (i = from; i < to; i++) {
-		if (marked && !t->vars[i].marked)
-			continue;
-		if (!var_doc(t, i))
+		if ((marked && !t->vars[i].marked) || !var_doc(t, i))
 			continue;
 		if (n == AD_ALIGN_MAX_DOCS) {
 			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "at most %d variants can be compared at once",
+				ad_tui_message(tui, AD_SLOT_WARNING,
+					       "at most %d variants can be compared at once",
 					       AD_ALIGN_MAX_DOCS);
-			return;
+			return 0;
 		}
 		docs[n] = var_doc(t, i);
 		labels[n++] = t->vars[i].v->path;
 	}
 	if (n < 2) {
-nothing:
-		if (tui)
-			ad_tui_message(tui, AD_SLOT_WARNING,
-				       "mark two or more variants with m, or select an agent, then press c");
-		return;
+		say(tui, AD_SLOT_WARNING,
+		    "mark two or more variants with m, or select an agent, then press c");
+		return 0;
 	}
-	if (!tui)
+	return n;
+}
+
+static void compare(tree *t, ad_tui *tui)
+{
+	const ad_doc *docs[AD_ALIGN_MAX_DOCS];
+	const char *labels[AD_ALIGN_MAX_DOCS];
+	const row *r = &t->rows[t->cursor];
+	ad_error err = AD_ERROR_INIT;
+	ad_view *view;
+	size_t n = to_compare(t, tui, docs, labels);
+	int section = -1;
+
+	if (n < 2 || !tui)
 		return;
 	if (n == 2) {
 		/* Start at the section the cursor is on, when it is one of the

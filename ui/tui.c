@@ -70,9 +70,9 @@ struct ad_tui {
 	int pending; /* first key of a sequence, or -1 */
 	bool quit, full_redraw;
 
-	double *times;
+	double *times, *cpu_times;
 	size_t ntimes, captimes;
-	struct timespec t0;
+	struct timespec t0, cpu0;
 	bool timing;
 };
 
@@ -134,6 +134,7 @@ void ad_tui_free(ad_tui *tui)
 	ad_buf_free(&tui->prompt);
 	free(tui->needle);
 	free(tui->times);
+	free(tui->cpu_times);
 	free(tui);
 }
 
@@ -415,6 +416,11 @@ static void draw_view(ad_view *v, ad_screen *scr, ad_rect r, bool focused)
 	v->ops->draw(v, scr, &r, focused);
 }
 
+static double usec_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e6 + (double)(b->tv_nsec - a->tv_nsec) / 1e3;
+}
+
 void ad_tui_draw(ad_tui *tui)
 {
 	int rows = ad_screen_rows(tui->scr), cols = ad_screen_cols(tui->scr);
@@ -442,11 +448,11 @@ void ad_tui_draw(ad_tui *tui)
 		draw_status(tui);
 	}
 	if (tui->timing) {
-		struct timespec t1;
+		struct timespec t1, c1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ad_tui_record_time(tui, (double)(t1.tv_sec - tui->t0.tv_sec) * 1e6 +
-					 (double)(t1.tv_nsec - tui->t0.tv_nsec) / 1e3);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		ad_tui_record_time(tui, usec_between(&tui->t0, &t1), usec_between(&tui->cpu0, &c1));
 		tui->timing = false;
 	}
 }
@@ -625,6 +631,7 @@ bool ad_tui_key(ad_tui *tui, int key)
 	if (tui->quit)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &tui->t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &tui->cpu0);
 	tui->timing = true;
 	ad_buf_clear(&tui->msg);
 	if (tui->prompting) {
@@ -708,11 +715,14 @@ void ad_tui_resize(ad_tui *tui, int rows, int cols)
 
 /* ------------------------------------------------------------ stats */
 
-void ad_tui_record_time(ad_tui *tui, double usec)
+void ad_tui_record_time(ad_tui *tui, double usec, double cpu_usec)
 {
-	if (tui->ntimes == tui->captimes)
+	if (tui->ntimes == tui->captimes) {
 		ad_xgrow((void **)&tui->times, &tui->captimes, tui->ntimes + 1, sizeof(double));
-	tui->times[tui->ntimes++] = usec;
+		tui->cpu_times = ad_xrealloc(tui->cpu_times, tui->captimes * sizeof(double));
+	}
+	tui->times[tui->ntimes] = usec;
+	tui->cpu_times[tui->ntimes++] = cpu_usec;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -734,20 +744,30 @@ static double percentile(const double *v, size_t n, double p)
 	return v[rank - 1];
 }
 
+void ad_tui_reset_stats(ad_tui *tui)
+{
+	tui->ntimes = 0;
+}
+
 void ad_tui_get_stats(const ad_tui *tui, ad_tui_stats *out)
 {
 	double *v;
+	size_t n = tui->ntimes;
 
 	memset(out, 0, sizeof(*out));
-	if (tui->ntimes == 0)
+	if (n == 0)
 		return;
-	v = ad_xmalloc(tui->ntimes * sizeof(double));
-	memcpy(v, tui->times, tui->ntimes * sizeof(double));
-	qsort(v, tui->ntimes, sizeof(double), cmp_double);
-	out->count = tui->ntimes;
-	out->p50 = percentile(v, tui->ntimes, 50);
-	out->p99 = percentile(v, tui->ntimes, 99);
-	out->max = v[tui->ntimes - 1];
+	v = ad_xmalloc(n * sizeof(double));
+	memcpy(v, tui->times, n * sizeof(double));
+	qsort(v, n, sizeof(double), cmp_double);
+	out->count = n;
+	out->p50 = percentile(v, n, 50);
+	out->p99 = percentile(v, n, 99);
+	out->max = v[n - 1];
+	memcpy(v, tui->cpu_times, n * sizeof(double));
+	qsort(v, n, sizeof(double), cmp_double);
+	out->cpu_p50 = percentile(v, n, 50);
+	out->cpu_p99 = percentile(v, n, 99);
 	free(v);
 }
 

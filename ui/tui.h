@@ -85,15 +85,21 @@ const ad_theme *ad_tui_theme(const ad_tui *tui);
 ad_view *ad_tui_focus(const ad_tui *tui);
 
 /* Time taken by each key, from its arrival to the end of its redraw into
- * the screen, in microseconds: count, 50th and 99th percentile, maximum. */
+ * the screen, in microseconds: count, 50th and 99th percentile, maximum of
+ * the wall-clock time, and the 50th and 99th percentile of the processor
+ * time the thread spent (which a busy machine does not inflate). */
 typedef struct {
 	size_t count;
 	double p50, p99, max;
+	double cpu_p50, cpu_p99;
 } ad_tui_stats;
 void ad_tui_get_stats(const ad_tui *tui, ad_tui_stats *out);
-/* Times one key's handling and redraw (the front ends call this around
- * ad_tui_key() + ad_tui_draw()). */
-void ad_tui_record_time(ad_tui *tui, double usec);
+/* Forgets the times so far (the scripted mode's `stats` reports the keys
+ * since the previous one). */
+void ad_tui_reset_stats(ad_tui *tui);
+/* Records one key's handling and redraw, wall-clock and processor time
+ * (ad_tui_key() and ad_tui_draw() call it). */
+void ad_tui_record_time(ad_tui *tui, double usec, double cpu_usec);
 
 /*
  * Runs the app on the terminal until it quits.  no_color draws with the

@@ -1,0 +1,367 @@
+#!/bin/sh
+# gitcli.sh: git as a source of variants, and curated merges, from the
+# command line, in real repositories.
+#
+#   - agentdiff diff HEAD~1:agents/x.md agents/x.md (labels, --json paths,
+#     ./ paths, errors);
+#   - agentdiff diff --history agents/x.md [-n N];
+#   - agentdiff plan + apply: take-all reproduces the first variant, an
+#     edited plan mixes variants, apply re-applied after upstream changes,
+#     sections that are gone (exit 1, nothing written), refusing to overwrite
+#     a file the plan did not write;
+#   - apply --commit: trailers, `git status` clean for the file and every
+#     other staged, unstaged and untracked change left exactly as it was;
+#     an unborn branch and a detached HEAD; refusals (mid-merge, index.lock,
+#     outside the work tree) that write nothing.
+#
+# No configuration of the user leaks in: HOME is the temporary folder,
+# GIT_CONFIG_NOSYSTEM is set, identity is per repository.
+#
+# Environment: AD_SRCDIR, AD_BUILDDIR (set by `make check`); AD_KEEP_WORK=1
+# keeps the temporary folder.  Exit status: 0 all passed, 1 a failure, 77
+# skipped (no git, or no binary when run by hand).
+
+set -u
+
+srcdir=${AD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${AD_BUILDDIR:-$srcdir}
+ad=$builddir/agentdiff
+
+if ! command -v git >/dev/null 2>&1; then
+	echo "gitcli: git is not installed; skipping" >&2
+	exit 77
+fi
+if [ ! -x "$ad" ]; then
+	if [ -n "${AD_BUILDDIR:-}" ]; then
+		echo "gitcli: $ad is missing; it should have been built" >&2
+		exit 1
+	fi
+	echo "gitcli: no agentdiff binary in $builddir; skipping" >&2
+	exit 77
+fi
+case $ad in
+/*) ;;
+*) ad=$(pwd)/$ad ;;
+esac
+case $srcdir in
+/*) ;;
+*) srcdir=$(pwd)/$srcdir ;;
+esac
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ad-gitcli.XXXXXX") || exit 1
+if [ "${AD_KEEP_WORK:-0}" = 1 ]; then
+	echo "gitcli: keeping $work"
+else
+	trap 'rm -rf "$work"' 0
+	trap 'exit 1' HUP INT PIPE TERM
+fi
+
+HOME=$work/home
+XDG_CONFIG_HOME=$work/home/.config
+GIT_CONFIG_NOSYSTEM=1
+GIT_CEILING_DIRECTORIES=$work
+LC_ALL=C
+NO_COLOR=1
+export HOME XDG_CONFIG_HOME GIT_CONFIG_NOSYSTEM GIT_CEILING_DIRECTORIES LC_ALL NO_COLOR
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG \
+	GIT_CONFIG_GLOBAL GIT_CONFIG_PARAMETERS 2>/dev/null || :
+mkdir -p "$HOME" || exit 1
+
+ex=$srcdir/examples/release-manager
+passed=0
+failed=0
+
+fail() {
+	echo "FAIL $case_name: $*"
+	case_ok=0
+}
+
+start() {
+	case_name=$1
+	case_ok=1
+	cd "$work" || exit 1
+}
+
+finish() {
+	if [ "$case_ok" = 1 ]; then
+		echo "PASS $case_name"
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+}
+
+# run ARGS...: agentdiff ARGS with stdout in $out, stderr in $err, status
+# in $status.
+run() {
+	"$ad" "$@" >"$work/out" 2>"$work/err" </dev/null
+	status=$?
+	out=$(cat "$work/out")
+	err=$(cat "$work/err")
+}
+
+expect_status() {
+	[ "$status" -eq "$1" ] || fail "exit status $status, expected $1 (stderr: $err)"
+}
+
+expect_out() {
+	case $out in
+	*"$1"*) ;;
+	*) fail "stdout lacks '$1'; it is:
+$out" ;;
+	esac
+}
+
+expect_err() {
+	case $err in
+	*"$1"*) ;;
+	*) fail "stderr lacks '$1'; it is:
+$err" ;;
+	esac
+}
+
+# new_repo NAME: a repository with agents/x.md committed three times
+# (release-manager v1, v2, v2 plus a line), and a commit in between that
+# does not touch it.
+new_repo() {
+	repo=$work/$1
+	mkdir -p "$repo/agents" "$repo/docs" && cd "$repo" || exit 1
+	git init -q . && git symbolic-ref HEAD refs/heads/main
+	git config user.name "Agent Diff Test"
+	git config user.email "test@example.invalid"
+	git config commit.gpgsign false
+	cp "$ex/v1.md" agents/x.md
+	git add -A && git commit -q -m "x: first"
+	cp "$ex/v2.md" agents/x.md
+	git commit -q -a -m "x: second"
+	echo "notes" >docs/notes.md
+	git add -A && git commit -q -m "docs only"
+	printf '\nOne more line.\n' >>agents/x.md
+	git commit -q -a -m "x: third"
+}
+
+# ---------------------------------------------------------------- diff
+
+start diff-revpath
+new_repo r1
+run diff HEAD~1:agents/x.md agents/x.md
+expect_status 1
+expect_out "--- HEAD~1:x.md"
+expect_out "+++ x.md"
+expect_out "One more line."
+run diff --json HEAD~3:agents/x.md HEAD:agents/x.md
+expect_status 1
+expect_out '"path": "HEAD~3:agents/x.md"'
+expect_out '"path": "HEAD:agents/x.md"'
+cd agents
+run diff --stat HEAD~3:./x.md main:./x.md
+expect_status 1
+expect_out "--- HEAD~3:x.md"
+expect_out "+++ main:x.md"
+run diff HEAD:agents/x.md x.md
+expect_status 0
+run diff HEAD:x.md x.md
+expect_status 2
+expect_err "'x.md' is not in HEAD (paths are from the repository's root"
+run diff nosuch:x.md x.md
+expect_status 2
+expect_err "nosuch:x.md: no such file, and 'nosuch' is not a revision"
+cd "$work"
+run diff HEAD:x.md "$repo/agents/x.md"
+expect_status 2
+expect_err "no git repository here"
+finish
+
+start diff-history
+cd "$work/r1"
+run diff --history agents/x.md
+expect_status 1
+expect_out "history of agents/x.md, oldest first:"
+expect_out "x: first"
+expect_out "x: third"
+# Three revisions: the alignment table, with a column per revision.
+n=$(printf '%s\n' "$out" | grep -c '^  [0-9a-f]\{7,\}  [0-9-]\{10\}  x: ')
+[ "$n" -eq 3 ] || fail "the legend lists $n revisions, not 3"
+expect_out "status "
+run diff --history agents/x.md -n 2
+expect_status 1
+n=$(printf '%s\n' "$out" | grep -c '^  [0-9a-f]\{7,\}  [0-9-]\{10\}  x: ')
+[ "$n" -eq 2 ] || fail "-n 2 lists $n revisions"
+expect_out "x: second"
+case $out in *"x: first"*) fail "-n 2 shows the oldest revision" ;; esac
+case $out in *"status "*) fail "two revisions printed a table" ;; esac
+# The working copy after the history.
+printf 'Uncommitted.\n' >>agents/x.md
+run diff --stat --history agents/x.md -n 1 agents/x.md
+expect_status 1
+expect_out "+++ x.md"
+git checkout -q agents/x.md
+run diff --history docs/notes.md
+expect_status 2
+expect_err "only one revision of docs/notes.md"
+run diff --history agents/x.md -n 0
+expect_status 2
+finish
+
+# ---------------------------------------------------------------- plan, apply
+
+start plan-apply
+cd "$work/r1"
+run plan -o merge.plan --output agents/merged.md agents/x.md HEAD~3:agents/x.md "$ex/minimal.md"
+expect_status 0
+# HEAD~3 moves with the next commit: the plan pins it.
+grep -q "^variant 2 \"$(git rev-parse HEAD~3):agents/x.md\" blob [0-9a-f]\{40\}\$" merge.plan ||
+	fail "variant 2 is not recorded as COMMIT:PATH with its blob"
+grep -q '^output "agents/merged.md"$' merge.plan || fail "no output line"
+run apply merge.plan
+expect_status 0
+cmp -s agents/merged.md agents/x.md || fail "the take-all plan does not reproduce variant 1"
+grep -q '^output "agents/merged.md" blob [0-9a-f]\{40\}$' merge.plan ||
+	fail "apply did not record what it wrote"
+# Take the versioning rules from the old revision instead.
+grep -q '# or: take "Versioning" from 2' merge.plan || fail "no alternative offered"
+sed -e 's/^\( *\)take "Version Numbers" from 1.*/\1take "Versioning" from 2/' merge.plan >p.tmp &&
+	mv p.tmp merge.plan
+run apply merge.plan
+expect_status 0
+grep -q '^## Versioning' agents/merged.md || fail "the section from variant 2 is not there"
+grep -q '^## Version Numbers' agents/merged.md && fail "the replaced section is still there"
+# From another folder: paths in the plan are the plan's.
+cd "$work"
+run apply -o - r1/merge.plan
+expect_status 0
+expect_out "## Versioning"
+# A file the plan did not write is not overwritten...
+cd "$work/r1"
+echo "mine" >docs/mine.md
+run apply -o docs/mine.md merge.plan
+expect_status 2
+expect_err "docs/mine.md exists and is not what this plan last wrote there"
+[ "$(cat docs/mine.md)" = mine ] || fail "docs/mine.md was overwritten"
+run apply -o docs/mine.md --force merge.plan
+expect_status 0
+# ...nor one changed since the plan wrote it.
+echo "hand edit" >>agents/merged.md
+run apply merge.plan
+expect_status 2
+expect_err "agents/merged.md exists and is not what this plan last wrote there"
+git checkout -q -- . 2>/dev/null
+rm -f docs/mine.md
+run apply --force merge.plan
+expect_status 0
+finish
+
+start apply-upstream-changed
+cd "$work/r1"
+# Variant 1 changes: a section renamed with its words kept, another gone.
+sed -e 's/^## Rules$/## Ground Rules/' -e '/^## Hotfixes$/,$d' agents/x.md >x.tmp && mv x.tmp agents/x.md
+printf '## Rollback\n\nRevert the tag first.\n' >>agents/x.md
+run apply merge.plan
+expect_status 1
+expect_err "variant 1 (agents/x.md) changed since the plan was made"
+expect_err '"Rollback" (variant 1, line'
+expect_err "is in no line of the plan; left out"
+expect_err 'merge.plan:'
+expect_err 'take "Hotfixes" from 1: variant 1 has no such section'
+expect_err "nothing written"
+grep -q '^## Hotfixes' agents/merged.md || fail "agents/merged.md was written"
+run apply --force merge.plan
+expect_status 1
+grep -q '^## Ground Rules' agents/merged.md || fail "the renamed section was not found"
+grep -q '^## Hotfixes' agents/merged.md && fail "a missing section was written"
+git checkout -q agents/x.md
+finish
+
+# ---------------------------------------------------------------- commit
+
+# The status of everything but agents/merged.md.
+others() {
+	git status --porcelain --untracked-files=all | grep -v ' agents/merged.md$' | grep -v ' merge.plan$'
+}
+
+start apply-commit
+cd "$work/r1"
+git add merge.plan agents/merged.md && git commit -q -m "plan" 
+# Work in progress the commit must leave alone.
+echo "staged" >docs/staged.md && git add docs/staged.md
+echo "edited, unstaged" >>docs/notes.md
+echo "staged then edited" >docs/both.md && git add docs/both.md && echo more >>docs/both.md
+echo "untracked" >docs/untracked.md
+before=$(others)
+head_before=$(git rev-parse HEAD)
+sed -e 's/^\( *\)take "Release Notes" from 1.*/\1take "Release Notes" from 2/' merge.plan >p.tmp &&
+	mv p.tmp merge.plan
+run apply --commit -m "Curate the release manager" merge.plan
+expect_status 0
+expect_err "committed"
+[ "$(git rev-parse HEAD~1)" = "$head_before" ] || fail "the commit is not on top of HEAD"
+[ -z "$(git status --porcelain -- agents/merged.md)" ] || fail "agents/merged.md is not clean"
+[ "$(others)" = "$before" ] || fail "other changes were touched: $(others)"
+[ "$(git diff-tree --no-commit-id --name-only -r HEAD)" = agents/merged.md ] ||
+	fail "the commit holds more than agents/merged.md"
+msg=$(git log -1 --format=%B)
+case $msg in "Curate the release manager"*) ;; *) fail "message: $msg" ;; esac
+case $msg in *"Section-Source: Release Notes <- agents/x.md@"*) ;; *) fail "no trailer for Release Notes from HEAD~3: $msg" ;; esac
+git log -1 --format=%B | git interpret-trailers --parse | grep -q '^Section-Source: Rules <- agents/x.md (blob [0-9a-f]\{7\})$' ||
+	fail "git does not read the trailers"
+[ "$(git log -1 --format=%an)" = "Agent Diff Test" ] || fail "author is not from the config"
+# Nothing new: nothing to commit.
+run apply --commit merge.plan
+expect_status 0
+expect_err "nothing to commit"
+finish
+
+start apply-commit-unborn-detached
+mkdir -p "$work/fresh" && cd "$work/fresh" || exit 1
+git init -q . && git symbolic-ref HEAD refs/heads/trunk
+git config user.name "Agent Diff Test" && git config user.email "test@example.invalid"
+cp "$ex/v1.md" a.md && cp "$ex/v2.md" b.md
+run plan -o m.plan --output merged.md a.md b.md
+run apply --commit m.plan
+expect_status 0
+expect_err "on trunk (its first commit)"
+[ "$(git rev-list --count trunk)" = 1 ] || fail "not one commit on trunk"
+[ "$(git log -1 --format=%s)" = "Apply merge plan m.plan" ] || fail "default message: $(git log -1 --format=%s)"
+git add a.md b.md m.plan && git commit -q -m inputs
+git checkout -q --detach
+trunk=$(git rev-parse trunk)
+sed -e 's/^\( *\)take "Versioning" from 1.*/\1take "Version Numbers" from 2/' m.plan >p.tmp && mv p.tmp m.plan
+run apply --commit -m detached m.plan
+expect_status 0
+expect_err "on a detached HEAD"
+[ "$(git rev-parse trunk)" = "$trunk" ] || fail "trunk moved"
+[ "$(git rev-parse HEAD~1)" = "$trunk" ] || fail "HEAD did not move on from trunk"
+finish
+
+start apply-commit-refusals
+cd "$work/r1"
+before=$(cat agents/merged.md)
+sed -e 's/^\( *\)take "Release Notes" from 2.*/\1take "Release Notes" from 1/' merge.plan >p.tmp &&
+	mv p.tmp merge.plan
+git rev-parse HEAD >.git/MERGE_HEAD
+run apply --commit merge.plan
+expect_status 2
+expect_err "in the middle of a merge"
+expect_err "nothing written"
+rm .git/MERGE_HEAD
+[ "$(cat agents/merged.md)" = "$before" ] || fail "written despite the refusal"
+: >.git/index.lock
+run apply --commit merge.plan
+expect_status 2
+expect_err "the index is locked"
+[ -f .git/index.lock ] || fail "index.lock was removed"
+rm .git/index.lock
+[ "$(cat agents/merged.md)" = "$before" ] || fail "written despite the refusal"
+run apply --commit -o "$work/outside.md" merge.plan
+expect_status 2
+expect_err "not in a git repository"
+[ -f "$work/outside.md" ] && fail "written outside despite the refusal"
+run apply --commit -o - merge.plan
+expect_status 2
+expect_err "--commit needs a file"
+run apply -m "no commit" merge.plan
+expect_status 2
+finish
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
