@@ -57,15 +57,19 @@ typedef struct {
 static void diff_usage(FILE *fp)
 {
 	fputs("usage: agentdiff diff [--json] [--stat] [--color[=WHEN]] A B [C...]\n"
+	      "       agentdiff diff [options] --history PATH [-n N]\n"
 	      "\n"
 	      "Compares variants of an agent: frontmatter field by field, then the\n"
 	      "body section by section, with renamed and moved sections paired.\n"
 	      "With three or more files, prints the alignment table first and then\n"
-	      "each variant against the first.\n"
+	      "each variant against the first.  A variant may be REV:PATH, a file\n"
+	      "as a git revision has it (HEAD~1:agents/x.md).\n"
 	      "\n"
 	      "  --json          machine-readable alignment and frontmatter\n"
 	      "  --stat          one line per changed section with counts\n"
 	      "  --color=WHEN    auto (default), always or never; NO_COLOR is honoured\n"
+	      "  --history PATH  the last revisions of PATH in git, oldest first\n"
+	      "  -n N            with --history: how many (default 10)\n"
 	      "\n"
 	      "Exit status: 0 no differences, 1 differences, 2 trouble.\n",
 	      fp);
