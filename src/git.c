@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #endif
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -15,15 +16,127 @@
 
 #include <git2.h>
 
+#include "config.h"
+
 #include "doc.h"
 #include "git.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- library */
 
+/*
+ * libgit2 is opened with dlopen() when a command first needs it, not linked:
+ * loading it and what it depends on (TLS, Kerberos, SSH) costs a few
+ * milliseconds at every start, which `agentdiff merge-driver`, run by git
+ * once per file, cannot afford.  The calls go through G, a table filled
+ * from the library, whose entries have the types of git2.h's declarations.
+ */
+#define AD_GIT_SYMBOLS(X) \
+	X(git_blob_free) \
+	X(git_blob_lookup) \
+	X(git_blob_rawcontent) \
+	X(git_blob_rawsize) \
+	X(git_buf_dispose) \
+	X(git_commit_create) \
+	X(git_commit_free) \
+	X(git_commit_id) \
+	X(git_commit_lookup) \
+	X(git_commit_parent) \
+	X(git_commit_parentcount) \
+	X(git_commit_summary) \
+	X(git_commit_time) \
+	X(git_commit_time_offset) \
+	X(git_commit_tree) \
+	X(git_diff_find_options_init) \
+	X(git_diff_find_similar) \
+	X(git_diff_free) \
+	X(git_diff_get_delta) \
+	X(git_diff_num_deltas) \
+	X(git_diff_tree_to_tree) \
+	X(git_error_last) \
+	X(git_index_add) \
+	X(git_index_add_bypath) \
+	X(git_index_free) \
+	X(git_index_get_bypath) \
+	X(git_index_has_conflicts) \
+	X(git_index_new) \
+	X(git_index_path) \
+	X(git_index_read) \
+	X(git_index_read_tree) \
+	X(git_index_write) \
+	X(git_index_write_tree_to) \
+	X(git_libgit2_init) \
+	X(git_libgit2_shutdown) \
+	X(git_message_prettify) \
+	X(git_object_free) \
+	X(git_object_lookup) \
+	X(git_object_peel) \
+	X(git_object_short_id) \
+	X(git_object_type) \
+	X(git_object_type2string) \
+	X(git_odb_hash) \
+	X(git_oid_cpy) \
+	X(git_oid_equal) \
+	X(git_oid_fromstr) \
+	X(git_oid_tostr) \
+	X(git_reference_free) \
+	X(git_reference_lookup) \
+	X(git_reference_peel) \
+	X(git_reference_symbolic_target) \
+	X(git_reference_type) \
+	X(git_repository_free) \
+	X(git_repository_head) \
+	X(git_repository_head_detached) \
+	X(git_repository_head_unborn) \
+	X(git_repository_index) \
+	X(git_repository_is_bare) \
+	X(git_repository_open_ext) \
+	X(git_repository_path) \
+	X(git_repository_state) \
+	X(git_repository_workdir) \
+	X(git_revparse_single) \
+	X(git_revwalk_free) \
+	X(git_revwalk_new) \
+	X(git_revwalk_next) \
+	X(git_revwalk_push_head) \
+	X(git_revwalk_sorting) \
+	X(git_signature_default) \
+	X(git_signature_free) \
+	X(git_tree_entry_bypath) \
+	X(git_tree_entry_filemode) \
+	X(git_tree_entry_free) \
+	X(git_tree_entry_id) \
+	X(git_tree_free) \
+	X(git_tree_id) \
+	X(git_tree_lookup)
+
+static struct {
+#define AD_GIT_POINTER(name) __typeof__(&name) name;
+	AD_GIT_SYMBOLS(AD_GIT_POINTER)
+#undef AD_GIT_POINTER
+} G;
+
+static int S_load(ad_error *err)
+{
+	static void *lib;
+
+	if (!lib && !(lib = dlopen(AD_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL)))
+		return ad_error_set(err, AD_EIO, NULL, 0, 0,
+				    "cannot load libgit2 (%s): %s; on Debian or Ubuntu: "
+				    "apt-get install libgit2-dev", AD_LIBGIT2_SONAME, dlerror());
+#define AD_GIT_RESOLVE(name)                                                      \
+	if (!(*(void **)&G.name = dlsym(lib, #name)))                             \
+		return ad_error_set(err, AD_EIO, NULL, 0, 0,                      \
+				    "%s has no %s: a libgit2 older than 1.5?",    \
+				    AD_LIBGIT2_SONAME, #name);
+	AD_GIT_SYMBOLS(AD_GIT_RESOLVE)
+#undef AD_GIT_RESOLVE
+	return 0;
+}
+
 static void S_shutdown(void)
 {
-	git_libgit2_shutdown();
+	G.git_libgit2_shutdown();
 }
 
 /* libgit2 wants one init before any call; once per process is enough, and
@@ -31,10 +144,13 @@ static void S_shutdown(void)
 static int S_init(ad_error *err)
 {
 	static bool initialised;
+	int rc;
 
 	if (initialised)
 		return 0;
-	if (git_libgit2_init() < 0)
+	if ((rc = S_load(err)) < 0)
+		return rc;
+	if (G.git_libgit2_init() < 0)
 		return ad_error_set(err, AD_EIO, NULL, 0, 0, "cannot initialise libgit2");
 	initialised = true;
 	atexit(S_shutdown);
@@ -43,14 +159,14 @@ static int S_init(ad_error *err)
 
 static const char *S_giterr(void)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = G.git_error_last();
 
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
 static void S_hex(char out[AD_GIT_HEXSIZE + 1], const git_oid *id)
 {
-	git_oid_tostr(out, AD_GIT_HEXSIZE + 1, id);
+	G.git_oid_tostr(out, AD_GIT_HEXSIZE + 1, id);
 }
 
 /* ---------------------------------------------------------------- paths */
@@ -276,7 +392,7 @@ done:
 static int S_cwd_prefix(ad_buf *out, git_repository *repo, const char *base)
 {
 	ad_buf phys = AD_BUF_INIT, scratch = AD_BUF_INIT;
-	const char *workdir = git_repository_workdir(repo), *rest;
+	const char *workdir = G.git_repository_workdir(repo), *rest;
 	int error = -1;
 
 	ad_buf_clear(out);
@@ -303,7 +419,7 @@ static int S_open(git_repository **out, const char *start, const char *what, ad_
 		return rc;
 	/* FROM_ENV: GIT_CEILING_DIRECTORIES, GIT_INDEX_FILE and the like
 	 * count as they do for git; the start folder is still ours. */
-	rc = git_repository_open_ext(out, start && *start ? start : ".",
+	rc = G.git_repository_open_ext(out, start && *start ? start : ".",
 				     GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (rc == GIT_ENOTFOUND)
 		return ad_error_set(err, AD_ENOTFOUND, what, 0, 0, "not in a git repository");
@@ -343,7 +459,7 @@ void ad_git_hash_blob(char out[AD_GIT_HEXSIZE + 1], const char *data, size_t len
 	/* Hashing needs no repository, but libgit2 must be initialised for
 	 * its error state; a failure there cannot be told apart from a hash,
 	 * so it yields an id that matches nothing. */
-	if (S_init(NULL) < 0 || git_odb_hash(&id, data ? data : "", len, GIT_OBJECT_BLOB) < 0) {
+	if (S_init(NULL) < 0 || G.git_odb_hash(&id, data ? data : "", len, GIT_OBJECT_BLOB) < 0) {
 		memset(out, '0', AD_GIT_HEXSIZE);
 		out[AD_GIT_HEXSIZE] = '\0';
 		return;
@@ -361,8 +477,8 @@ static void S_describe(ad_git_file *file, git_commit *commit)
 
 	if (!commit)
 		return;
-	S_hex(file->commit, git_commit_id(commit));
-	if (git_object_short_id(&shortbuf, (const git_object *)commit) == 0 &&
+	S_hex(file->commit, G.git_commit_id(commit));
+	if (G.git_object_short_id(&shortbuf, (const git_object *)commit) == 0 &&
 	    shortbuf.size < sizeof(file->short_id)) {
 		memcpy(file->short_id, shortbuf.ptr, shortbuf.size);
 		file->short_id[shortbuf.size] = '\0';
@@ -370,11 +486,11 @@ static void S_describe(ad_git_file *file, git_commit *commit)
 		memcpy(file->short_id, file->commit, 7);
 		file->short_id[7] = '\0';
 	}
-	git_buf_dispose(&shortbuf);
-	t = (time_t)(git_commit_time(commit) + (git_time_t)git_commit_time_offset(commit) * 60);
+	G.git_buf_dispose(&shortbuf);
+	t = (time_t)(G.git_commit_time(commit) + (git_time_t)G.git_commit_time_offset(commit) * 60);
 	if (gmtime_r(&t, &tm))
 		strftime(file->date, sizeof(file->date), "%Y-%m-%d", &tm);
-	summary = git_commit_summary(commit);
+	summary = G.git_commit_summary(commit);
 	file->subject = ad_xstrdup(summary ? summary : "");
 }
 
@@ -387,7 +503,7 @@ static int S_read_entry(ad_git_file *file, git_repository *repo, const git_tree_
 	git_object_size_t size;
 	int error = 0;
 
-	switch (git_tree_entry_filemode(entry)) {
+	switch (G.git_tree_entry_filemode(entry)) {
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE:
 		break;
@@ -403,10 +519,10 @@ static int S_read_entry(ad_git_file *file, git_repository *repo, const git_tree_
 	default:
 		return ad_error_set(err, AD_EINVALID, what, 0, 0, "'%s' is not a file in %s", path, rev);
 	}
-	if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) < 0)
+	if (G.git_blob_lookup(&blob, repo, G.git_tree_entry_id(entry)) < 0)
 		return ad_error_set(err, AD_EIO, what, 0, 0, "cannot read '%s' from %s: %s", path, rev,
 				    S_giterr());
-	size = git_blob_rawsize(blob);
+	size = G.git_blob_rawsize(blob);
 	if (size > (git_object_size_t)AD_DOC_MAX_SIZE) {
 		error = ad_error_set(err, AD_ETOOBIG, what, 0, 0,
 				     "'%s' in %s is too large (%llu bytes; the limit is %zu)", path, rev,
@@ -416,11 +532,11 @@ static int S_read_entry(ad_git_file *file, git_repository *repo, const git_tree_
 	file->size = (size_t)size;
 	file->data = ad_xmalloc(file->size + 1);
 	if (file->size)
-		memcpy(file->data, git_blob_rawcontent(blob), file->size);
+		memcpy(file->data, G.git_blob_rawcontent(blob), file->size);
 	file->data[file->size] = '\0';
-	S_hex(file->blob, git_tree_entry_id(entry));
+	S_hex(file->blob, G.git_tree_entry_id(entry));
 done:
-	git_blob_free(blob);
+	G.git_blob_free(blob);
 	return error;
 }
 
@@ -471,8 +587,8 @@ int ad_git_read(ad_git_file *out, const char *spec, const char *base, ad_error *
 		goto done;
 	}
 
-	rc = git_revparse_single(&obj, repo, rev);
-	if (rc == GIT_ENOTFOUND && !strncmp(rev, "HEAD", 4) && git_repository_head_unborn(repo) == 1) {
+	rc = G.git_revparse_single(&obj, repo, rev);
+	if (rc == GIT_ENOTFOUND && !strncmp(rev, "HEAD", 4) && G.git_repository_head_unborn(repo) == 1) {
 		error = ad_error_set(err, AD_ENOTFOUND, spec, 0, 0,
 				     "unknown revision '%s': the branch has no commits yet", rev);
 		goto done;
@@ -493,12 +609,12 @@ int ad_git_read(ad_git_file *out, const char *spec, const char *base, ad_error *
 		goto done;
 	}
 	/* A tag or commit peels to its commit; a tree id has none. */
-	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+	if (G.git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
 		commit = (git_commit *)peeled;
 		peeled = NULL;
-		rc = git_commit_tree(&tree, commit);
+		rc = G.git_commit_tree(&tree, commit);
 	} else {
-		rc = git_object_peel(&peeled, obj, GIT_OBJECT_TREE);
+		rc = G.git_object_peel(&peeled, obj, GIT_OBJECT_TREE);
 		if (rc == 0) {
 			tree = (git_tree *)peeled;
 			peeled = NULL;
@@ -507,10 +623,10 @@ int ad_git_read(ad_git_file *out, const char *spec, const char *base, ad_error *
 	if (rc < 0 || !tree) {
 		error = ad_error_set(err, AD_EINVALID, spec, 0, 0,
 				     "'%s' names a %s, not a commit or a tree", rev,
-				     git_object_type2string(git_object_type(obj)));
+				     G.git_object_type2string(G.git_object_type(obj)));
 		goto done;
 	}
-	rc = git_tree_entry_bypath(&entry, tree, path.ptr);
+	rc = G.git_tree_entry_bypath(&entry, tree, path.ptr);
 	if (rc == GIT_ENOTFOUND) {
 		error = ad_error_set(err, AD_ENOTFOUND, spec, 0, 0,
 				     "'%s' is not in %s (paths are from the repository's root; "
@@ -532,12 +648,12 @@ int ad_git_read(ad_git_file *out, const char *spec, const char *base, ad_error *
 done:
 	if (error < 0)
 		ad_git_file_clear(out);
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	git_object_free(peeled);
-	git_object_free(obj);
-	git_repository_free(repo);
+	G.git_tree_entry_free(entry);
+	G.git_tree_free(tree);
+	G.git_commit_free(commit);
+	G.git_object_free(peeled);
+	G.git_object_free(obj);
+	G.git_repository_free(repo);
 	ad_buf_free(&prefix);
 	ad_buf_free(&path);
 	free(rev);
@@ -554,21 +670,21 @@ static int S_blob_at(git_oid *out, git_commit *commit, const char *path)
 	git_tree_entry *entry = NULL;
 	int rc;
 
-	if ((rc = git_commit_tree(&tree, commit)) < 0)
+	if ((rc = G.git_commit_tree(&tree, commit)) < 0)
 		return rc;
-	rc = git_tree_entry_bypath(&entry, tree, path);
+	rc = G.git_tree_entry_bypath(&entry, tree, path);
 	if (rc == GIT_ENOTFOUND) {
 		rc = 0;
 	} else if (rc == 0) {
-		git_filemode_t mode = git_tree_entry_filemode(entry);
+		git_filemode_t mode = G.git_tree_entry_filemode(entry);
 
 		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-			git_oid_cpy(out, git_tree_entry_id(entry));
+			G.git_oid_cpy(out, G.git_tree_entry_id(entry));
 			rc = 1;
 		}
 	}
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
+	G.git_tree_entry_free(entry);
+	G.git_tree_free(tree);
 	return rc;
 }
 
@@ -583,15 +699,15 @@ static char *S_renamed_from(git_repository *repo, git_commit *parent, git_commit
 	char *old = NULL;
 	size_t i;
 
-	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (git_commit_tree(&a, parent) < 0 || git_commit_tree(&b, commit) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
+	G.git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
+	if (G.git_commit_tree(&a, parent) < 0 || G.git_commit_tree(&b, commit) < 0 ||
+	    G.git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
 		goto done;
 	fopts.flags = GIT_DIFF_FIND_RENAMES;
-	if (git_diff_find_similar(diff, &fopts) < 0)
+	if (G.git_diff_find_similar(diff, &fopts) < 0)
 		goto done;
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
+	for (i = 0; i < G.git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = G.git_diff_get_delta(diff, i);
 
 		if (d->status == GIT_DELTA_RENAMED && d->new_file.path && d->old_file.path &&
 		    !strcmp(d->new_file.path, path)) {
@@ -600,9 +716,9 @@ static char *S_renamed_from(git_repository *repo, git_commit *parent, git_commit
 		}
 	}
 done:
-	git_diff_free(diff);
-	git_tree_free(a);
-	git_tree_free(b);
+	G.git_diff_free(diff);
+	G.git_tree_free(a);
+	G.git_tree_free(b);
 	return old;
 }
 
@@ -636,39 +752,39 @@ int ad_git_history(ad_git_file **out, size_t *count, const char *path, const cha
 	}
 	if ((error = S_open(&repo, dir.ptr, path, err)) < 0)
 		goto done;
-	workdir = git_repository_workdir(repo);
+	workdir = G.git_repository_workdir(repo);
 	if (!workdir || (rest = S_inside(phys.ptr, workdir, &scratch)) == NULL || !*rest) {
 		error = ad_error_set(err, AD_EINVALID, path, 0, 0,
 				     "not a file in the work tree of a git repository");
 		goto done;
 	}
 	cur = ad_xstrdup(rest);
-	if (git_repository_head_unborn(repo) == 1) {
+	if (G.git_repository_head_unborn(repo) == 1) {
 		error = ad_error_set(err, AD_ENOTFOUND, path, 0, 0,
 				     "no history: the branch has no commits yet");
 		goto done;
 	}
-	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push_head(walk) < 0) {
+	if (G.git_revwalk_new(&walk, repo) < 0 ||
+	    G.git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    G.git_revwalk_push_head(walk) < 0) {
 		error = ad_error_set(err, AD_EIO, path, 0, 0, "cannot walk the history: %s", S_giterr());
 		goto done;
 	}
-	while (n < max && (rc = git_revwalk_next(&oid, walk)) == 0) {
+	while (n < max && (rc = G.git_revwalk_next(&oid, walk)) == 0) {
 		git_oid mine, theirs;
 		unsigned np, i;
 		bool changed = true;
 		char *renamed = NULL;
 
-		if (git_commit_lookup(&commit, repo, &oid) < 0)
+		if (G.git_commit_lookup(&commit, repo, &oid) < 0)
 			goto walk_error;
 		if ((rc = S_blob_at(&mine, commit, cur)) < 0)
 			goto walk_error;
 		if (rc == 0)
 			goto next;
-		np = git_commit_parentcount(commit);
+		np = G.git_commit_parentcount(commit);
 		for (i = 0; i < np && changed; i++) {
-			if (git_commit_parent(&parent, commit, i) < 0)
+			if (G.git_commit_parent(&parent, commit, i) < 0)
 				goto walk_error;
 			rc = S_blob_at(&theirs, parent, cur);
 			if (rc < 0)
@@ -679,9 +795,9 @@ int ad_git_history(ad_git_file **out, size_t *count, const char *path, const cha
 				if (renamed && S_blob_at(&theirs, parent, renamed) == 1)
 					rc = 1;
 			}
-			if (rc == 1 && git_oid_equal(&mine, &theirs))
+			if (rc == 1 && G.git_oid_equal(&mine, &theirs))
 				changed = false;
-			git_commit_free(parent);
+			G.git_commit_free(parent);
 			parent = NULL;
 		}
 		if (changed) {
@@ -692,23 +808,23 @@ int ad_git_history(ad_git_file **out, size_t *count, const char *path, const cha
 			f = &files[n];
 			memset(f, 0, sizeof(*f));
 			n++;
-			if (git_blob_lookup(&blob, repo, &mine) < 0) {
+			if (G.git_blob_lookup(&blob, repo, &mine) < 0) {
 				free(renamed);
 				goto walk_error;
 			}
-			if (git_blob_rawsize(blob) > (git_object_size_t)AD_DOC_MAX_SIZE) {
-				git_blob_free(blob);
+			if (G.git_blob_rawsize(blob) > (git_object_size_t)AD_DOC_MAX_SIZE) {
+				G.git_blob_free(blob);
 				free(renamed);
 				error = ad_error_set(err, AD_ETOOBIG, path, 0, 0,
 						     "a revision of '%s' is too large", cur);
 				goto done;
 			}
-			f->size = (size_t)git_blob_rawsize(blob);
+			f->size = (size_t)G.git_blob_rawsize(blob);
 			f->data = ad_xmalloc(f->size + 1);
 			if (f->size)
-				memcpy(f->data, git_blob_rawcontent(blob), f->size);
+				memcpy(f->data, G.git_blob_rawcontent(blob), f->size);
 			f->data[f->size] = '\0';
-			git_blob_free(blob);
+			G.git_blob_free(blob);
 			S_hex(f->blob, &mine);
 			f->path = ad_xstrdup(cur);
 			S_describe(f, commit);
@@ -725,7 +841,7 @@ int ad_git_history(ad_git_file **out, size_t *count, const char *path, const cha
 			cur = renamed;
 		}
 next:
-		git_commit_free(commit);
+		G.git_commit_free(commit);
 		commit = NULL;
 	}
 	if (n < max && rc != GIT_ITEROVER)
@@ -742,10 +858,10 @@ walk_error:
 	error = ad_error_set(err, AD_EIO, path, 0, 0, "cannot read the history: %s", S_giterr());
 done:
 	ad_git_files_free(files, n);
-	git_commit_free(parent);
-	git_commit_free(commit);
-	git_revwalk_free(walk);
-	git_repository_free(repo);
+	G.git_commit_free(parent);
+	G.git_commit_free(commit);
+	G.git_revwalk_free(walk);
+	G.git_repository_free(repo);
 	ad_buf_free(&phys);
 	ad_buf_free(&scratch);
 	ad_buf_free(&dir);
@@ -764,9 +880,9 @@ typedef struct {
 
 static void S_state_free(commit_state *st)
 {
-	git_signature_free(st->sig);
-	git_index_free(st->index);
-	git_repository_free(st->repo);
+	G.git_signature_free(st->sig);
+	G.git_index_free(st->index);
+	G.git_repository_free(st->repo);
 	free(st->rel);
 	memset(st, 0, sizeof(*st));
 }
@@ -825,12 +941,12 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 	}
 	if ((error = S_open(&st->repo, repo_dir, file, err)) < 0)
 		goto done;
-	if (git_repository_is_bare(st->repo)) {
+	if (G.git_repository_is_bare(st->repo)) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: the repository is bare (it has no work tree)");
 		goto done;
 	}
-	state = git_repository_state(st->repo);
+	state = G.git_repository_state(st->repo);
 	if (state != GIT_REPOSITORY_STATE_NONE) {
 		what = S_state_name(state, &how);
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
@@ -838,14 +954,14 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 				     how);
 		goto done;
 	}
-	workdir = git_repository_workdir(st->repo);
+	workdir = G.git_repository_workdir(st->repo);
 	if (!workdir || (rest = S_inside(phys.ptr, workdir, &scratch)) == NULL || !*rest) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: the file is outside the repository's work tree");
 		goto done;
 	}
 	st->rel = ad_xstrdup(rest);
-	if (S_inside(phys.ptr, git_repository_path(st->repo), &scratch) ||
+	if (S_inside(phys.ptr, G.git_repository_path(st->repo), &scratch) ||
 	    !strcmp(st->rel, ".git") || !strncmp(st->rel, ".git/", 5) || strstr(st->rel, "/.git/")) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: the file is inside the .git folder");
@@ -855,11 +971,11 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0, "cannot commit: not a regular file");
 		goto done;
 	}
-	if (git_repository_index(&st->index, st->repo) < 0) {
+	if (G.git_repository_index(&st->index, st->repo) < 0) {
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot open the index: %s", S_giterr());
 		goto done;
 	}
-	ad_buf_printf(&lock, "%s.lock", git_index_path(st->index));
+	ad_buf_printf(&lock, "%s.lock", G.git_index_path(st->index));
 	if (access(lock.ptr, F_OK) == 0) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: the index is locked (%s exists): another git "
@@ -867,7 +983,7 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 				     lock.ptr);
 		goto done;
 	}
-	rc = git_signature_default(&st->sig, st->repo);
+	rc = G.git_signature_default(&st->sig, st->repo);
 	if (rc == GIT_ENOTFOUND) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: user.name and user.email are not set in the git "
@@ -918,14 +1034,14 @@ static char *S_branch_name(git_repository *repo)
 	const char *target;
 	char *name = NULL;
 
-	if (git_repository_head_detached(repo) == 1)
+	if (G.git_repository_head_detached(repo) == 1)
 		return NULL;
-	if (git_reference_lookup(&head, repo, "HEAD") < 0)
+	if (G.git_reference_lookup(&head, repo, "HEAD") < 0)
 		return NULL;
-	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-	    (target = git_reference_symbolic_target(head)) != NULL)
+	if (G.git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    (target = G.git_reference_symbolic_target(head)) != NULL)
 		name = ad_xstrdup(!strncmp(target, "refs/heads/", 11) ? target + 11 : target);
-	git_reference_free(head);
+	G.git_reference_free(head);
 	return name;
 }
 
@@ -952,36 +1068,36 @@ int ad_git_commit_file(ad_git_commit_result *out, const char *file,
 	if ((error = S_prepare(&st, file, opts->repo, true, err)) < 0)
 		return error;
 	prepared = true;
-	if (git_message_prettify(&message, opts->message, 0, '#') < 0 || message.size == 0) {
+	if (G.git_message_prettify(&message, opts->message, 0, '#') < 0 || message.size == 0) {
 		error = ad_error_set(err, AD_EUSAGE, file, 0, 0, "cannot commit: the message is empty");
 		goto done;
 	}
 
 	/* The index as it is on disk now, not as libgit2 last saw it. */
-	if (git_index_read(st.index, 1) < 0) {
+	if (G.git_index_read(st.index, 1) < 0) {
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot read the index: %s", S_giterr());
 		goto done;
 	}
-	if (git_index_has_conflicts(st.index)) {
+	if (G.git_index_has_conflicts(st.index)) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: the index has unresolved conflicts");
 		goto done;
 	}
-	if (git_index_add_bypath(st.index, st.rel) < 0) {
+	if (G.git_index_add_bypath(st.index, st.rel) < 0) {
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot stage the file: %s", S_giterr());
 		goto done;
 	}
-	if ((staged = git_index_get_bypath(st.index, st.rel, 0)) == NULL) {
+	if ((staged = G.git_index_get_bypath(st.index, st.rel, 0)) == NULL) {
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "the file is not in the index after staging");
 		goto done;
 	}
 	entry = *staged;
 	entry.path = ad_xstrdup(staged->path);
 
-	rc = git_repository_head(&head, st.repo);
+	rc = G.git_repository_head(&head, st.repo);
 	if (rc == 0) {
-		if (git_reference_peel((git_object **)&parent, head, GIT_OBJECT_COMMIT) < 0 ||
-		    git_commit_tree(&parent_tree, parent) < 0) {
+		if (G.git_reference_peel((git_object **)&parent, head, GIT_OBJECT_COMMIT) < 0 ||
+		    G.git_commit_tree(&parent_tree, parent) < 0) {
 			error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot read HEAD: %s", S_giterr());
 			goto done;
 		}
@@ -992,14 +1108,14 @@ int ad_git_commit_file(ad_git_commit_result *out, const char *file,
 
 	/* The new tree is HEAD's with this one file changed, built in an
 	 * index of our own, so what else the user staged stays staged. */
-	if (git_index_new(&mem) < 0 || (parent_tree && git_index_read_tree(mem, parent_tree) < 0) ||
-	    git_index_add(mem, &entry) < 0 || git_index_write_tree_to(&tree_id, mem, st.repo) < 0) {
+	if (G.git_index_new(&mem) < 0 || (parent_tree && G.git_index_read_tree(mem, parent_tree) < 0) ||
+	    G.git_index_add(mem, &entry) < 0 || G.git_index_write_tree_to(&tree_id, mem, st.repo) < 0) {
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot build the tree to commit: %s",
 				     S_giterr());
 		goto done;
 	}
 
-	rc = git_index_write(st.index);
+	rc = G.git_index_write(st.index);
 	if (rc == GIT_ELOCKED) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
 				     "cannot commit: the index was locked by another git command");
@@ -1011,17 +1127,17 @@ int ad_git_commit_file(ad_git_commit_result *out, const char *file,
 	}
 	out->path = ad_xstrdup(st.rel);
 	out->branch = S_branch_name(st.repo);
-	if (parent_tree && git_oid_equal(&tree_id, git_tree_id(parent_tree))) {
+	if (parent_tree && G.git_oid_equal(&tree_id, G.git_tree_id(parent_tree))) {
 		/* Already committed as it is: nothing to record. */
-		S_hex(out->id, git_commit_id(parent));
+		S_hex(out->id, G.git_commit_id(parent));
 		goto short_id;
 	}
-	if (git_tree_lookup(&tree, st.repo, &tree_id) < 0) {
+	if (G.git_tree_lookup(&tree, st.repo, &tree_id) < 0) {
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot read the new tree: %s", S_giterr());
 		goto done;
 	}
 	parents[0] = parent;
-	rc = git_commit_create(&commit_id, st.repo, "HEAD", st.sig, st.sig, NULL, message.ptr, tree,
+	rc = G.git_commit_create(&commit_id, st.repo, "HEAD", st.sig, st.sig, NULL, message.ptr, tree,
 			       parent ? 1 : 0, parents);
 	if (rc == GIT_EMODIFIED) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
@@ -1044,25 +1160,25 @@ short_id:
 
 		memcpy(out->short_id, out->id, 7);
 		out->short_id[7] = '\0';
-		if (git_oid_fromstr(&id, out->id) == 0 &&
-		    git_object_lookup(&obj, st.repo, &id, GIT_OBJECT_COMMIT) == 0 &&
-		    git_object_short_id(&shortbuf, obj) == 0 && shortbuf.size < sizeof(out->short_id)) {
+		if (G.git_oid_fromstr(&id, out->id) == 0 &&
+		    G.git_object_lookup(&obj, st.repo, &id, GIT_OBJECT_COMMIT) == 0 &&
+		    G.git_object_short_id(&shortbuf, obj) == 0 && shortbuf.size < sizeof(out->short_id)) {
 			memcpy(out->short_id, shortbuf.ptr, shortbuf.size);
 			out->short_id[shortbuf.size] = '\0';
 		}
-		git_buf_dispose(&shortbuf);
-		git_object_free(obj);
+		G.git_buf_dispose(&shortbuf);
+		G.git_object_free(obj);
 	}
 done:
 	if (error < 0)
 		ad_git_commit_result_clear(out);
 	free((char *)entry.path);
-	git_index_free(mem);
-	git_tree_free(tree);
-	git_tree_free(parent_tree);
-	git_commit_free(parent);
-	git_reference_free(head);
-	git_buf_dispose(&message);
+	G.git_index_free(mem);
+	G.git_tree_free(tree);
+	G.git_tree_free(parent_tree);
+	G.git_commit_free(parent);
+	G.git_reference_free(head);
+	G.git_buf_dispose(&message);
 	if (prepared)
 		S_state_free(&st);
 	return error;
