@@ -17,14 +17,12 @@
  * lines dropped, headings renamed) so that each variant differs.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "align.h"
+#include "benchutil.h"
 #include "doc.h"
 #include "fmdiff.h"
 #include "textdiff.h"
@@ -32,123 +30,6 @@
 
 #define TARGET_SIZE 12000
 #define MAX_VARIANTS 16
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint32_t rng_state = 12345;
-
-static uint32_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every examples/<agent>/<variant>.md, sorted. */
-static size_t list_examples(char ***out, const char *dir)
-{
-	DIR *top = opendir(dir), *sub;
-	struct dirent *e, *f;
-	char **paths = NULL;
-	size_t n = 0, cap = 0;
-	char path[4096];
-
-	while (top && (e = readdir(top)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!(sub = opendir(path)))
-			continue;
-		while ((f = readdir(sub)) != NULL) {
-			size_t len = strlen(f->d_name);
-
-			if (len < 4 || strcmp(f->d_name + len - 3, ".md"))
-				continue;
-			ad_xgrow((void **)&paths, &cap, n + 1, sizeof(*paths));
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, f->d_name);
-			paths[n++] = ad_xstrdup(path);
-		}
-		closedir(sub);
-	}
-	if (top)
-		closedir(top);
-	if (n)
-		qsort(paths, n, sizeof(*paths), cmp_str);
-	*out = paths;
-	return n;
-}
-
-/* The first example whole, then the others' bodies, until ~size bytes. */
-static void build_base(ad_buf *out, char **paths, size_t n, size_t size)
-{
-	size_t i, round = 0;
-
-	while (out->size < size && n) {
-		for (i = 0; i < n && out->size < size; i++) {
-			char *data = NULL;
-			size_t len = 0, skip = 0;
-			ad_doc *doc = NULL;
-
-			if (ad_read_file(&data, &len, paths[i], 1 << 20, NULL) < 0)
-				continue;
-			if (out->size && ad_doc_parse(&doc, NULL, data, len, NULL, NULL) == 0)
-				skip = ad_doc_body_start(doc);
-			ad_buf_put(out, data + skip, len - skip);
-			if (round)
-				ad_buf_printf(out, "\n## Appendix %zu-%zu\n\nMore notes.\n", round, i);
-			ad_doc_free(doc);
-			free(data);
-		}
-		round++;
-	}
-}
-
-/* A mutated copy: per line, some words changed, some lines dropped, some
- * headings renamed. */
-static void mutate(ad_buf *out, const char *s, size_t len, unsigned seed)
-{
-	size_t i = 0;
-
-	rng_state = 2654435761u * (seed + 1);
-	while (i < len) {
-		size_t j = i;
-		uint32_t r = rng() % 100;
-
-		while (j < len && s[j] != '\n')
-			j++;
-		if (j < len)
-			j++;
-		if (i > 0 && s[i] != '#' && s[i] != '-' && r < 3) {
-			/* drop the line */
-		} else if (s[i] == '#' && r < 15) {
-			ad_buf_put(out, s + i, j - i - (s[j - 1] == '\n'));
-			ad_buf_printf(out, " (v%u)\n", seed);
-		} else if (r < 12) {
-			size_t k = i + (j - i) / 2;
-
-			while (k < j && s[k] != ' ')
-				k++;
-			ad_buf_put(out, s + i, k - i);
-			ad_buf_printf(out, " changed%u", seed);
-			ad_buf_put(out, s + k, j - k);
-		} else {
-			ad_buf_put(out, s + i, j - i);
-		}
-		i = j;
-	}
-}
 
 /* Word diffs of the changed hunks of a line diff, as `agentdiff diff`
  * renders a modified section: words only where the two sides' line counts
@@ -240,12 +121,12 @@ static size_t structural(const ad_doc *const *docs)
 		int batch_, k_;                                                   \
 		double best_ = 1e9, t0_;                                          \
 		for (batch_ = 0; batch_ < 5; batch_++) {                          \
-			t0_ = now();                                              \
+			t0_ = bench_now();                                        \
 			for (k_ = 0; k_ < (iters); k_++) {                        \
 				stmt;                                             \
 			}                                                         \
-			if ((now() - t0_) / (iters) < best_)                      \
-				best_ = (now() - t0_) / (iters);                  \
+			if ((bench_now() - t0_) / (iters) < best_)                \
+				best_ = (bench_now() - t0_) / (iters);            \
 		}                                                                 \
 		(result) = best_;                                                 \
 	} while (0)
@@ -256,29 +137,18 @@ static double time_command(const char *cmd)
 	int k;
 
 	for (k = 0; k < 3; k++) {
-		t0 = now();
+		t0 = bench_now();
 		if (system(cmd) == -1)
 			return -1;
-		if (now() - t0 < best)
-			best = now() - t0;
+		if (bench_now() - t0 < best)
+			best = bench_now() - t0;
 	}
 	return best;
 }
 
-static int write_file(const char *path, const char *data, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	int ok = fp && fwrite(data, 1, len, fp) == len;
-
-	if (fp && fclose(fp) != 0)
-		ok = 0;
-	return ok ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
-	char **paths = NULL;
-	size_t npaths, i, k;
+	size_t i, k;
 	ad_buf base = AD_BUF_INIT, var[MAX_VARIANTS];
 	ad_doc *docs[MAX_VARIANTS];
 	volatile size_t sink = 0;
@@ -289,12 +159,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_diff EXAMPLES_DIR [AGENTDIFF_BINARY]\n");
 		return 2;
 	}
-	npaths = list_examples(&paths, argv[1]);
-	if (!npaths) {
+	if (!bench_examples_base(&base, argv[1], TARGET_SIZE)) {
 		fprintf(stderr, "bench_diff: no examples under %s\n", argv[1]);
 		return 1;
 	}
-	build_base(&base, paths, npaths, TARGET_SIZE);
 	for (i = 0; i < MAX_VARIANTS; i++) {
 		ad_buf tmp = AD_BUF_INIT;
 
@@ -302,7 +170,7 @@ int main(int argc, char **argv)
 		if (i == 0)
 			ad_buf_put(&var[i], base.ptr, base.size);
 		else
-			mutate(&var[i], base.ptr, base.size, (unsigned)i);
+			bench_mutate(&var[i], base.ptr, base.size, (unsigned)i);
 		if (ad_doc_parse(&docs[i], NULL, var[i].ptr, var[i].size, NULL, NULL) < 0)
 			return 1;
 	}
@@ -365,8 +233,8 @@ int main(int argc, char **argv)
 			ad_buf_put(&big_b, var[1 + i % (MAX_VARIANTS - 1)].ptr,
 				   var[1 + i % (MAX_VARIANTS - 1)].size);
 		}
-		if (write_file(pa, big_a.ptr, big_a.size) < 0 ||
-		    write_file(pb, big_b.ptr, big_b.size) < 0) {
+		if (bench_write_file(pa, big_a.ptr, big_a.size) < 0 ||
+		    bench_write_file(pb, big_b.ptr, big_b.size) < 0) {
 			fprintf(stderr, "bench_diff: cannot write %s\n", pa);
 			return 1;
 		}
@@ -391,9 +259,6 @@ int main(int argc, char **argv)
 		ad_doc_free(docs[i]);
 		ad_buf_free(&var[i]);
 	}
-	for (i = 0; i < npaths; i++)
-		free(paths[i]);
-	free(paths);
 	ad_buf_free(&base);
 	return sink == (size_t)-1;
 }

@@ -26,21 +26,19 @@
  *    Target: agentdiff within 2x of git merge-file.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef BENCH_MERGE_LEAN
 #include <git2.h>
 #endif
 
+#include "benchutil.h"
 #include "doc.h"
 #include "merge.h"
 #include "util.h"
@@ -51,20 +49,6 @@
 
 extern char **environ;
 
-
-static int write_file(const char *path, const char *data, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	int ok;
-
-	if (!fp)
-		return -1;
-	ok = fwrite(data, 1, len, fp) == len;
-	return fclose(fp) == 0 && ok ? 0 : -1;
-}
-
-/* Runs argv with stdout and stderr to /dev/null; returns the exit status
- * (-1 if it did not run) and the wall time in *secs. */
 #ifdef BENCH_MERGE_LEAN
 /* Read, merge, write CURRENT in place; 0 clean, 1 conflicts. */
 static int lean_driver(char **argv)
@@ -79,7 +63,7 @@ static int lean_driver(char **argv)
 			goto done;
 	if (ad_merge3_buffers(&res, data[0], len[0], data[1], len[1], data[2], len[2], NULL,
 			      NULL) < 0 ||
-	    write_file(argv[1], ad_merge_result_data(res), ad_merge_result_size(res)) < 0)
+	    bench_write_file(argv[1], ad_merge_result_data(res), ad_merge_result_size(res)) < 0)
 		goto done;
 	status = ad_merge_result_conflicts(res) ? 1 : 0;
 done:
@@ -98,93 +82,6 @@ int main(int argc, char **argv)
 	return lean_driver(argv + 1);
 }
 #else
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n ? v[n / 2] : 0.0;
-}
-
-/* Every examples/<agent>/<variant>.md, sorted. */
-static size_t list_examples(char ***out, const char *dir)
-{
-	DIR *top = opendir(dir), *sub;
-	struct dirent *e, *f;
-	char **paths = NULL;
-	size_t n = 0, cap = 0;
-	char path[4096];
-
-	while (top && (e = readdir(top)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!(sub = opendir(path)))
-			continue;
-		while ((f = readdir(sub)) != NULL) {
-			size_t len = strlen(f->d_name);
-
-			if (len < 4 || strcmp(f->d_name + len - 3, ".md"))
-				continue;
-			ad_xgrow((void **)&paths, &cap, n + 1, sizeof(*paths));
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, f->d_name);
-			paths[n++] = ad_xstrdup(path);
-		}
-		closedir(sub);
-	}
-	if (top)
-		closedir(top);
-	if (n)
-		qsort(paths, n, sizeof(*paths), cmp_str);
-	*out = paths;
-	return n;
-}
-
-/* The first example whole, then the others' bodies, until ~size bytes. */
-static void build_base(ad_buf *out, char **paths, size_t n, size_t size)
-{
-	size_t i, round = 0;
-
-	while (out->size < size && n) {
-		for (i = 0; i < n && out->size < size; i++) {
-			char *data = NULL;
-			size_t len = 0, skip = 0;
-			ad_doc *doc = NULL;
-
-			if (ad_read_file(&data, &len, paths[i], 1 << 20, NULL) < 0)
-				continue;
-			if (out->size && ad_doc_parse(&doc, NULL, data, len, NULL, NULL) == 0)
-				skip = ad_doc_body_start(doc);
-			if (out->size && out->ptr[out->size - 1] != '\n')
-				ad_buf_putc(out, '\n');
-			ad_buf_put(out, data + skip, len - skip);
-			if (round)
-				ad_buf_printf(out, "\n## Appendix %zu-%zu\n\nMore notes.\n", round, i);
-			ad_doc_free(doc);
-			free(data);
-		}
-		round++;
-	}
-}
-
 /*
  * A variant: the first body line of every section with index % 6 == which
  * edited; a tool added after "tools:"; ours (which 0) moves the third
@@ -268,6 +165,8 @@ static char *make_variant(const char *base, size_t len, int which)
 	}
 }
 
+/* Runs argv with stdout and stderr to /dev/null; returns the exit status
+ * (-1 if it did not run) and the wall time in *secs. */
 static int run(char *const argv[], double *secs)
 {
 	posix_spawn_file_actions_t fa;
@@ -278,14 +177,14 @@ static int run(char *const argv[], double *secs)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	t0 = now();
+	t0 = bench_now();
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return -1;
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		status = -1;
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	posix_spawn_file_actions_destroy(&fa);
 	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -319,26 +218,26 @@ static double time_libgit2(const char *b, size_t bl, const char *o, size_t ol,
 	git_libgit2_init();
 	for (i = 0; i < INPROC_RUNS; i++) {
 		git_merge_file_result r;
-		double t0 = now();
+		double t0 = bench_now();
 
 		if (git_merge_file(&r, &ib, &io, &it, &opts) < 0)
 			return -1.0;
-		times[i] = now() - t0;
+		times[i] = bench_now() - t0;
 		*conflicted = !r.automergeable;
 		git_merge_file_result_free(&r);
 	}
 	git_libgit2_shutdown();
-	return median(times, INPROC_RUNS);
+	return bench_median(times, INPROC_RUNS);
 }
 
 int main(int argc, char **argv)
 {
-	char **paths = NULL, *ours = NULL, *theirs = NULL;
+	char *ours = NULL, *theirs = NULL;
 	char dir[4096];
 	char fbase[4200], fours[4200], ftheirs[4200], fcur[4200];
 	const char *tmp = getenv("TMPDIR");
 	ad_buf base = AD_BUF_INIT;
-	size_t n, i, conflicts = 0;
+	size_t i, conflicts = 0;
 	double t[INPROC_RUNS], ta[PROC_RUNS], tg[PROC_RUNS], tl[PROC_RUNS], tv[PROC_RUNS];
 	int status = 1, ad_exit = -1, git_exit = -1, lean_exit = -1;
 
@@ -346,12 +245,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]\n");
 		return 2;
 	}
-	n = list_examples(&paths, argv[1]);
-	if (!n) {
+	if (!bench_examples_base(&base, argv[1], TARGET_SIZE)) {
 		fprintf(stderr, "bench_merge: no examples in %s\n", argv[1]);
 		return 1;
 	}
-	build_base(&base, paths, n, TARGET_SIZE);
 	ours = make_variant(base.ptr, base.size, 0);
 	theirs = make_variant(base.ptr, base.size, 1);
 	if (!ours || !theirs) {
@@ -363,20 +260,20 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < INPROC_RUNS; i++) {
 		ad_merge_result *res = NULL;
-		double t0 = now();
+		double t0 = bench_now();
 
 		if (ad_merge3_buffers(&res, base.ptr, base.size, ours, strlen(ours), theirs,
 				      strlen(theirs), NULL, NULL) < 0) {
 			fprintf(stderr, "bench_merge: merge failed\n");
 			goto done;
 		}
-		t[i] = now() - t0;
+		t[i] = bench_now() - t0;
 		conflicts = ad_merge_result_conflicts(res);
 		ad_merge_result_free(res);
 	}
 	{
 		int conflicted = 0;
-		double ours_ms = median(t, INPROC_RUNS) * 1e3;
+		double ours_ms = bench_median(t, INPROC_RUNS) * 1e3;
 		double git_ms = time_libgit2(base.ptr, base.size, ours, strlen(ours), theirs,
 					     strlen(theirs), &conflicted) * 1e3;
 
@@ -402,8 +299,9 @@ int main(int argc, char **argv)
 	snprintf(fours, sizeof(fours), "%s/ours.md", dir);
 	snprintf(ftheirs, sizeof(ftheirs), "%s/theirs.md", dir);
 	snprintf(fcur, sizeof(fcur), "%s/cur.md", dir);
-	if (write_file(fbase, base.ptr, base.size) < 0 || write_file(fours, ours, strlen(ours)) < 0 ||
-	    write_file(ftheirs, theirs, strlen(theirs)) < 0) {
+	if (bench_write_file(fbase, base.ptr, base.size) < 0 ||
+	    bench_write_file(fours, ours, strlen(ours)) < 0 ||
+	    bench_write_file(ftheirs, theirs, strlen(theirs)) < 0) {
 		perror("bench_merge: writing the inputs");
 		goto cleanup;
 	}
@@ -414,16 +312,16 @@ int main(int argc, char **argv)
 		char *verv[] = { argv[2], "--version", NULL };
 
 		/* Interleaved, so that a busy moment hurts all alike. */
-		if (write_file(fcur, ours, strlen(ours)) < 0)
+		if (bench_write_file(fcur, ours, strlen(ours)) < 0)
 			goto cleanup;
 		ad_exit = run(adv, &ta[i]);
-		if (write_file(fcur, ours, strlen(ours)) < 0)
+		if (bench_write_file(fcur, ours, strlen(ours)) < 0)
 			goto cleanup;
 		git_exit = run(gitv, &tg[i]);
 		if (run(verv, &tv[i]) != 0)
 			goto cleanup;
 		if (argc > 3) {
-			if (write_file(fcur, ours, strlen(ours)) < 0)
+			if (bench_write_file(fcur, ours, strlen(ours)) < 0)
 				goto cleanup;
 			lean_exit = run(leanv, &tl[i]);
 		}
@@ -434,8 +332,8 @@ int main(int argc, char **argv)
 		}
 	}
 	{
-		double ma = median(ta, PROC_RUNS), mg = median(tg, PROC_RUNS),
-		       ml = median(tl, PROC_RUNS), mv = median(tv, PROC_RUNS);
+		double ma = bench_median(ta, PROC_RUNS), mg = bench_median(tg, PROC_RUNS),
+		       ml = bench_median(tl, PROC_RUNS), mv = bench_median(tv, PROC_RUNS);
 
 		printf("Whole processes (start-up, reading and writing included), median of %d:\n",
 		       PROC_RUNS);
@@ -458,9 +356,6 @@ cleanup:
 	unlink(fcur);
 	rmdir(dir);
 done:
-	for (i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
 	free(ours);
 	free(theirs);
 	ad_buf_free(&base);

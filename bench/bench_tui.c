@@ -41,10 +41,11 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmark.h>
+
+#include "benchutil.h"
 
 #define RUNS 5
 #define START_TARGET_MS 300.0
@@ -52,10 +53,7 @@
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return bench_now() * 1e3;
 }
 
 /* ------------------------------------------------------------ files */
@@ -186,12 +184,7 @@ static int run(run_result *res, const char *ad, const char *script, const char *
 
 static int write_file(const char *path, const char *text)
 {
-	FILE *fp = fopen(path, "w");
-
-	if (!fp)
-		return -1;
-	fputs(text, fp);
-	return fclose(fp);
+	return bench_write_file(path, text, strlen(text));
 }
 
 static double best_start(const char *ad, const char *script, const char *dir, long *rss)

@@ -21,8 +21,6 @@
  * action() + draw(), as the app's own timing does.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,7 @@
 
 #include "actions.h"
 #include "align.h"
+#include "benchutil.h"
 #include "compare.h"
 #include "doc.h"
 #include "screen.h"
@@ -60,10 +59,7 @@ void ad_tui_message(ad_tui *tui, ad_slot slot, const char *fmt, ...)
 
 static double now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+	return bench_now() * 1e6;
 }
 
 /* This thread's CPU time: on a loaded machine the wall time's tail is the
@@ -76,119 +72,6 @@ static double cpu_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static uint32_t rng_state = 12345;
-
-static uint32_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Every EXAMPLES_DIR/<agent>/<variant>.md, sorted. */
-static size_t list_examples(char ***out, const char *dir)
-{
-	DIR *top = opendir(dir), *sub;
-	struct dirent *e, *f;
-	char **paths = NULL;
-	size_t n = 0, cap = 0;
-	char path[4096];
-
-	while (top && (e = readdir(top)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!(sub = opendir(path)))
-			continue;
-		while ((f = readdir(sub)) != NULL) {
-			size_t len = strlen(f->d_name);
-
-			if (len < 4 || strcmp(f->d_name + len - 3, ".md"))
-				continue;
-			ad_xgrow((void **)&paths, &cap, n + 1, sizeof(*paths));
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, f->d_name);
-			paths[n++] = ad_xstrdup(path);
-		}
-		closedir(sub);
-	}
-	if (top)
-		closedir(top);
-	if (n)
-		qsort(paths, n, sizeof(*paths), cmp_str);
-	*out = paths;
-	return n;
-}
-
-static void build_base(ad_buf *out, char **paths, size_t n, size_t size)
-{
-	size_t i, round = 0;
-
-	while (out->size < size && n) {
-		for (i = 0; i < n && out->size < size; i++) {
-			char *data = NULL;
-			size_t len = 0, skip = 0;
-			ad_doc *doc = NULL;
-
-			if (ad_read_file(&data, &len, paths[i], 1 << 20, NULL) < 0)
-				continue;
-			if (out->size && ad_doc_parse(&doc, NULL, data, len, NULL, NULL) == 0)
-				skip = ad_doc_body_start(doc);
-			ad_buf_put(out, data + skip, len - skip);
-			if (round)
-				ad_buf_printf(out, "\n## Appendix %zu-%zu\n\nMore notes.\n", round, i);
-			ad_doc_free(doc);
-			free(data);
-		}
-		round++;
-	}
-}
-
-static void mutate(ad_buf *out, const char *s, size_t len, unsigned seed)
-{
-	size_t i = 0;
-
-	rng_state = 2654435761u * (seed + 1);
-	while (i < len) {
-		size_t j = i;
-		uint32_t r = rng() % 100;
-
-		while (j < len && s[j] != '\n')
-			j++;
-		if (j < len)
-			j++;
-		if (i > 0 && s[i] != '#' && s[i] != '-' && r < 3) {
-			/* drop the line */
-		} else if (s[i] == '#' && r < 15) {
-			ad_buf_put(out, s + i, j - i - (s[j - 1] == '\n'));
-			ad_buf_printf(out, " (v%u)\n", seed);
-		} else if (r < 12) {
-			size_t k = i + (j - i) / 2;
-
-			while (k < j && s[k] != ' ')
-				k++;
-			ad_buf_put(out, s + i, k - i);
-			ad_buf_printf(out, " changed%u", seed);
-			ad_buf_put(out, s + k, j - k);
-		} else {
-			ad_buf_put(out, s + i, j - i);
-		}
-		i = j;
-	}
-}
-
 typedef struct {
 	double p50, p99, max;  /* wall time */
 	double cpu_p99;        /* CPU time */
@@ -196,8 +79,8 @@ typedef struct {
 
 static void summarise(stats *st, double *t, double *c, size_t n)
 {
-	qsort(t, n, sizeof(*t), cmp_double);
-	qsort(c, n, sizeof(*c), cmp_double);
+	bench_sort(t, n);
+	bench_sort(c, n);
 	st->p50 = t[n / 2];
 	st->p99 = t[(n * 99) / 100];
 	st->max = t[n - 1];
@@ -282,8 +165,7 @@ static void row(const char *what, const stats *st, const stats *floor)
 
 int main(int argc, char **argv)
 {
-	char **paths = NULL;
-	size_t n, i;
+	size_t i;
 	ad_buf base = AD_BUF_INIT;
 	ad_doc *docs[NVARIANTS];
 	const char *labels[NVARIANTS];
@@ -298,16 +180,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_views EXAMPLES_DIR\n");
 		return 2;
 	}
-	n = list_examples(&paths, argv[1]);
-	if (!n) {
+	if (!bench_examples_base(&base, argv[1], TARGET_SIZE)) {
 		fprintf(stderr, "bench_views: no examples in %s\n", argv[1]);
 		return 2;
 	}
-	build_base(&base, paths, n, TARGET_SIZE);
 	for (i = 0; i < NVARIANTS; i++) {
 		ad_buf var = AD_BUF_INIT;
 
-		mutate(&var, base.ptr, base.size, (unsigned)i);
+		bench_mutate(&var, base.ptr, base.size, (unsigned)i);
 		if (ad_doc_parse(&docs[i], NULL, var.ptr, var.size, NULL, &err) < 0)
 			return 2;
 		snprintf(names[i], sizeof(names[i]), "variant-%zu.md", i);
@@ -376,9 +256,6 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < NVARIANTS; i++)
 		ad_doc_free(docs[i]);
-	for (i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
 	ad_buf_free(&base);
 	ad_screen_free(scr);
 	return 0;

@@ -472,6 +472,17 @@ void ad_plan_ref_of(ad_plan_ref *out, const ad_doc *doc, int variant, int sectio
 	S_index_free(&x);
 }
 
+void ad_plan_refs_of(ad_plan_ref *out, const ad_doc *doc, int variant)
+{
+	docindex x;
+	size_t i;
+
+	S_index(&x, doc);
+	for (i = 0; i < x.n; i++)
+		S_ref_of(&out[i], &x, variant, (int)i);
+	S_index_free(&x);
+}
+
 /*
  * The section ref names: when the variant is unchanged, the ordinal-th
  * with its title; else the one with its title and its words, then the

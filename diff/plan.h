@@ -196,6 +196,9 @@ void ad_plan_move_item(ad_plan *plan, size_t from, size_t to);
  * as the plan's variant `variant`.  title points into doc.
  */
 void ad_plan_ref_of(ad_plan_ref *out, const ad_doc *doc, int variant, int section);
+/* ad_plan_ref_of() for every section of doc at once, into out (which has
+ * ad_doc_section_count(doc) entries): one pass over doc, not one each. */
+void ad_plan_refs_of(ad_plan_ref *out, const ad_doc *doc, int variant);
 
 /* The section ref names in doc, or -1.  exact: the variant is unchanged
  * since the ref was made (trust the ordinal); else prefer the fingerprint. */

@@ -558,3 +558,18 @@ int ad_inv_fmdiff(ad_buf *why, const ad_fmdiff *fd,
 		fail(&r, "fmdiff: identical variants with changes");
 	return r.count;
 }
+
+bool ad_inv_ignored(const char *check)
+{
+	const char *list = getenv("AD_FUZZ_IGNORE");
+	size_t n = strlen(check);
+
+	while (list && *list) {
+		if (!strncmp(list, check, n) && (list[n] == ',' || list[n] == '\0'))
+			return true;
+		list = strchr(list, ',');
+		if (list)
+			list++;
+	}
+	return false;
+}

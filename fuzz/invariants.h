@@ -49,4 +49,10 @@ int ad_inv_align(ad_buf *why, const ad_align *align,
 int ad_inv_fmdiff(ad_buf *why, const ad_fmdiff *fd,
 		  const ad_doc *const *docs, size_t ndocs, bool same);
 
+/* Whether check is named in AD_FUZZ_IGNORE, a comma-separated list of
+ * checks turned off so that a known bug, reported and waiting for its fix,
+ * does not stop a fuzzer from looking for others: "align-identical"
+ * (fuzz_diff), "merge-items" (fuzz_merge). */
+bool ad_inv_ignored(const char *check);
+
 #endif

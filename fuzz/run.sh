@@ -20,8 +20,10 @@
 # and fix the bug; `make check` replays that folder.
 #
 # Environment: AD_SRCDIR, AD_BUILDDIR, AD_SHARED (set by make);
-# FUZZ_MAX_LEN (default 65536) caps an input's size; FUZZ_ARGS adds libFuzzer
-# options.  Exit status: 0 when no target found anything, 1 otherwise.
+# FUZZ_MAX_LEN caps an input's size (default 65536 for fuzz_parse, 16384 for
+# the others, whose runs cost more: seeds over it are left out); FUZZ_ARGS
+# adds libFuzzer options; AD_FUZZ_IGNORE is passed on (see fuzz_diff.c).
+# Exit status: 0 when no target found anything, 1 otherwise.
 
 set -eu
 
@@ -34,10 +36,7 @@ shift
 srcdir=${AD_SRCDIR:?run from make}
 builddir=${AD_BUILDDIR:?run from make}
 shared=${AD_SHARED:-}
-max_len=${FUZZ_MAX_LEN:-65536}
 work=$builddir/fuzz/work
-# Seeds larger than this are left out: they make every run slow.
-max_seed=262144
 
 mkdir -p "$work"
 LC_ALL=C
@@ -58,8 +57,9 @@ list_files() {
 	fi
 }
 
+# Seeds larger than max_len are left out: libFuzzer would cut them.
 small() {
-	[ "$(wc -c <"$1")" -le "$max_seed" ]
+	[ "$(wc -c <"$1")" -le "$max_len" ]
 }
 
 # join OUT FILE...: the files joined by the variant separator.
@@ -112,6 +112,7 @@ seed() {
 					*) join "$dir/seed-$n" "$1" "$2" "$3" "$4" ;;
 					esac
 				fi
+				small "$dir/seed-$n" || { rm "$dir/seed-$n"; n=$((n - 1)); }
 				shift 2
 			done
 			group=
@@ -148,6 +149,10 @@ for target in "$@"; do
 		continue
 	fi
 	dir=$work/$name
+	case $kind in
+	parse) max_len=${FUZZ_MAX_LEN:-65536} ;;
+	*) max_len=${FUZZ_MAX_LEN:-16384} ;;
+	esac
 	mkdir -p "$dir/corpus" "$dir/artifacts"
 	nseeds=$(seed "$kind" "$dir/seeds")
 	before=$(find "$dir/artifacts" -type f | wc -l)

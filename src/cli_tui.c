@@ -18,20 +18,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "align.h"
 #include "cli.h"
+#include "git.h"
 #include "tui.h"
 #include "userconfig.h"
+#include "vsource.h"
 
 /* Largest script read; a script is a few lines. */
 #define MAX_SCRIPT_SIZE ((size_t)16 << 20)
 
 static const char tui_usage[] =
-	"usage: agentdiff [--theme NAME] [--script FILE [--size COLSxROWS]] [--] [PATH...]\n"
+	"usage: agentdiff [--theme NAME] [--script FILE [--size COLSxROWS]] [--output FILE]\n"
+	"                 [--history PATH [-n N]] [--] [PATH|REV:PATH...]\n"
 	"\n"
 	"Opens the terminal UI on the agents found in the PATHs (default: the\n"
-	"current folder).  When standard output is not a terminal, prints the\n"
-	"agents with each variant's outline instead (as 'agentdiff ls --outline').\n"
+	"current folder).  With REV:PATH arguments (HEAD~1:agents/x.md) or\n"
+	"--history, opens those variants compared: side by side for two, the\n"
+	"alignment matrix for more.  When standard output is not a terminal,\n"
+	"prints the agents with each variant's outline instead (as 'agentdiff ls\n"
+	"--outline'), or for revisions what 'agentdiff diff' prints.\n"
 	"\n"
+	"  --history PATH     the last revisions of PATH in git, oldest first\n"
+	"  -n N               with --history: how many (default 10)\n"
+	"  --output FILE      where a merge is written unless you say otherwise\n"
 	"  --theme NAME       colour theme: dark, light, mono, or a theme file's path\n"
 	"  --script FILE      run the UI from a script of keys and print screen dumps\n"
 	"  --size COLSxROWS   the screen size for --script (default 80x24)\n"
@@ -76,6 +86,98 @@ static bool parse_size(const char *s, int *cols, int *rows)
 	return true;
 }
 
+/* The variants the command line names itself: --history's revisions
+ * (oldest first), then every argument that is a file or REV:PATH, in
+ * order; folders are only browsed. */
+typedef struct {
+	ad_vsource *srcs;
+	ad_doc **docs;
+	size_t n;
+} variants;
+
+static void variants_free(variants *v)
+{
+	size_t i;
+
+	for (i = 0; v->docs && i < v->n; i++)
+		ad_doc_free(v->docs[i]);
+	free(v->docs);
+	ad_vsources_free(v->srcs, v->n);
+	memset(v, 0, sizeof(*v));
+}
+
+static int load_variants(variants *out, const char *history, size_t history_n,
+			 const char **args, size_t nargs, ad_error *err)
+{
+	ad_vsource *hist = NULL;
+	size_t nhist = 0, i, k;
+	struct stat st;
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (history && (error = ad_vsource_history(&hist, &nhist, history, NULL, history_n, err)) < 0)
+		return error;
+	out->srcs = ad_xcalloc(nhist + nargs + 1, sizeof(*out->srcs));
+	for (i = 0; i < nhist; i++)
+		out->srcs[out->n++] = hist[i];
+	free(hist);
+	for (i = 0; i < nargs; i++) {
+		if (!ad_git_is_revpath(args[i], NULL) && stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		if ((error = ad_vsource_read(&out->srcs[out->n], args[i], NULL, err)) < 0)
+			goto done;
+		out->n++;
+	}
+	if (out->n < 2) {
+		error = ad_error_set(err, AD_EUSAGE, NULL, 0, 0,
+				     history ? "only one revision of %s changed it; name a file or "
+					       "REV:PATH to compare it with"
+					     : "%s: one variant; name two or more to compare",
+				     history ? history : nargs ? args[0] : "");
+		goto done;
+	}
+	if (out->n > AD_ALIGN_MAX_DOCS) {
+		error = ad_error_set(err, AD_EUSAGE, NULL, 0, 0, "at most %d variants at a time",
+				     AD_ALIGN_MAX_DOCS);
+		goto done;
+	}
+	out->docs = ad_xcalloc(out->n, sizeof(*out->docs));
+	for (k = 0; k < out->n; k++)
+		if ((error = ad_vsource_parse(&out->docs[k], &out->srcs[k], err)) < 0)
+			goto done;
+done:
+	if (error < 0)
+		variants_free(out);
+	return error;
+}
+
+/* Off a terminal, what the comparison would show: `agentdiff diff`. */
+static int diff_listing(const char *history, const char *history_n, const char **args,
+			size_t nargs)
+{
+	char **dargs = ad_xcalloc(nargs + 8, sizeof(char *));
+	struct stat st;
+	size_t i;
+	int n = 0, status;
+
+	dargs[n++] = "diff";
+	if (history) {
+		dargs[n++] = "--history";
+		dargs[n++] = (char *)history;
+		if (history_n) {
+			dargs[n++] = "-n";
+			dargs[n++] = (char *)history_n;
+		}
+	}
+	dargs[n++] = "--";
+	for (i = 0; i < nargs; i++)
+		if (ad_git_is_revpath(args[i], NULL) || stat(args[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			dargs[n++] = (char *)args[i];
+	status = ad_cli_diff(n, dargs);
+	free(dargs);
+	return status;
+}
+
 static int listing(const char **paths, size_t npaths)
 {
 	char **args = ad_xcalloc(npaths + 4, sizeof(char *));
@@ -97,8 +199,12 @@ int ad_cli_tui(int argc, char **argv)
 	static const char *const default_paths[] = { "." };
 	const char **paths = ad_xcalloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
 	const char *theme = NULL, *script = NULL, *size = NULL;
+	const char *history = NULL, *history_arg = NULL, *output = NULL;
+	const char **browse = ad_xcalloc((size_t)(argc > 0 ? argc : 1) + 1, sizeof(char *));
 	const char *const *scan_paths;
-	size_t npaths = 0, i;
+	size_t npaths = 0, nbrowse = 0, history_n = 10, i;
+	bool revs = false;
+	variants vars = { NULL, NULL, 0 };
 	bool options_done = false, config_loaded = false;
 	ad_tui_options opts = AD_TUI_OPTIONS_INIT;
 	ad_config cfg;
@@ -128,6 +234,21 @@ int ad_cli_tui(int argc, char **argv)
 			script = v;
 		} else if ((v = opt_value(argc, argv, &k, "--size", &missing)) != NULL) {
 			size = v;
+		} else if ((v = opt_value(argc, argv, &k, "--history", &missing)) != NULL) {
+			history = v;
+		} else if ((v = opt_value(argc, argv, &k, "--output", &missing)) != NULL) {
+			output = v;
+		} else if ((v = opt_value(argc, argv, &k, "-n", &missing)) != NULL) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (end == v || *end || n < 1 || n > AD_ALIGN_MAX_DOCS) {
+				ad_cli_errorf("-n takes a number from 1 to %d", AD_ALIGN_MAX_DOCS);
+				status = 2;
+				goto done;
+			}
+			history_n = (size_t)n;
+			history_arg = v;
 		} else if (missing) {
 			ad_cli_errorf("%s needs a value (see 'agentdiff --help')", arg);
 			status = 2;
@@ -138,9 +259,31 @@ int ad_cli_tui(int argc, char **argv)
 			goto done;
 		}
 	}
-	scan_paths = npaths ? paths : (const char **)default_paths;
-	if (!npaths)
-		npaths = 1;
+	if (history_arg && !history) {
+		ad_cli_errorf("-n goes with --history");
+		status = 2;
+		goto done;
+	}
+	/* REV:PATH arguments and --history: variants of our own, compared at
+	 * once; the browser shows the files and folders among the arguments
+	 * (a history's file, when none is named). */
+	for (i = 0; i < npaths; i++) {
+		if (ad_git_is_revpath(paths[i], NULL))
+			revs = true;
+		else
+			browse[nbrowse++] = paths[i];
+	}
+	if (history && !nbrowse && access(history, F_OK) == 0)
+		browse[nbrowse++] = history;
+	if (!history && !revs) {
+		scan_paths = npaths ? paths : (const char **)default_paths;
+		if (!npaths)
+			npaths = 1;
+	} else {
+		scan_paths = nbrowse ? browse : (const char **)default_paths;
+		if (!output && history)
+			output = history;
+	}
 	if (size && !script) {
 		ad_cli_errorf("--size is for --script");
 		status = 2;
@@ -152,8 +295,19 @@ int ad_cli_tui(int argc, char **argv)
 		goto done;
 	}
 	if (!script && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
-		status = listing((const char **)scan_paths, npaths);
+		if (history || revs)
+			status = diff_listing(history, history_arg, paths, npaths);
+		else
+			status = listing((const char **)scan_paths, npaths);
 		goto done;
+	}
+	if (history || revs) {
+		if (load_variants(&vars, history, history_n, paths, npaths, &err) < 0) {
+			ad_cli_error(&err);
+			status = 2;
+			goto done;
+		}
+		npaths = nbrowse ? nbrowse : 1;
 	}
 	/* A path that is not there is an error before the screen changes. */
 	for (i = 0; i < npaths; i++) {
@@ -178,8 +332,15 @@ int ad_cli_tui(int argc, char **argv)
 	opts.npaths = npaths;
 	opts.theme = &cfg.theme;
 	opts.keymap = cfg.keymap;
+	opts.output = output;
 	cfg.keymap = NULL;
 	tui = ad_tui_new(&opts);
+	if (vars.n && ad_tui_open_variants(tui, (const ad_doc *const *)vars.docs, vars.srcs, vars.n,
+					   &err) < 0) {
+		ad_cli_error(&err);
+		status = 2;
+		goto done;
+	}
 	if (cfg.nproblems)
 		ad_tui_message(tui, AD_SLOT_ERROR, "%s%s", cfg.problems[0],
 			       cfg.nproblems + cfg.nmore > 1 ? " (and more)" : "");
@@ -237,6 +398,8 @@ int ad_cli_tui(int argc, char **argv)
 	}
 done:
 	ad_tui_free(tui);
+	variants_free(&vars);
+	free(browse);
 	if (config_loaded)
 		ad_config_free(&cfg);
 	ad_error_clear(&err);

@@ -198,12 +198,15 @@ static int S_absolute(ad_buf *out, const char *path, const char *base)
 	return 0;
 }
 
-/* Drops "." and empty components and resolves ".." lexically, in place on
- * an absolute path; "/.." stays "/". */
-static void S_normalize_abs(ad_buf *p)
+/*
+ * Drops "." and empty components of the path s[0..*len) and resolves ".."
+ * lexically, in place, updating *len.  An absolute result starts with '/'
+ * and "/.." stays "/"; a relative one has no leading '/', and a ".." that
+ * would leave it fails (-1).
+ */
+static int S_normalize(char *s, size_t *len, bool absolute)
 {
-	size_t r = 0, w = 0, n = p->size;
-	char *s = p->ptr;
+	size_t r = 0, w = 0, n = *len;
 
 	while (r < n) {
 		size_t e;
@@ -218,21 +221,24 @@ static void S_normalize_abs(ad_buf *p)
 		if (e - r == 1 && s[r] == '.') {
 			/* skip */
 		} else if (e - r == 2 && s[r] == '.' && s[r + 1] == '.') {
+			if (!absolute && w == 0)
+				return -1;
 			while (w > 0 && s[w - 1] != '/')
 				w--;
 			if (w > 0)
 				w--;
 		} else {
-			s[w++] = '/';
+			if (absolute || w > 0)
+				s[w++] = '/';
 			memmove(s + w, s + r, e - r);
 			w += e - r;
 		}
 		r = e;
 	}
-	if (w == 0)
+	if (absolute && w == 0)
 		s[w++] = '/';
-	p->size = w;
-	s[w] = '\0';
+	*len = w;
+	return 0;
 }
 
 /*
@@ -251,7 +257,8 @@ static void S_physical(ad_buf *out, const char *path, const char *base)
 		ad_buf_puts(out, path);
 		goto done;
 	}
-	S_normalize_abs(&abs);
+	S_normalize(abs.ptr, &abs.size, true);
+	abs.ptr[abs.size] = '\0';
 	if ((real = realpath(abs.ptr, NULL)) != NULL) {
 		ad_buf_puts(out, real);
 		free(real);
@@ -341,46 +348,15 @@ bool ad_git_is_revpath(const char *arg, const char *base)
 static int S_repo_path(ad_buf *out, const char *prefix, const char *path)
 {
 	ad_buf all = AD_BUF_INIT;
-	int error = 0;
-	size_t r = 0, w = 0, n;
-	char *s;
+	int error;
 
 	ad_buf_puts(&all, prefix);
 	ad_buf_putc(&all, '/');
 	ad_buf_puts(&all, path);
-	s = all.ptr;
-	n = all.size;
-	while (r < n) {
-		size_t e;
-
-		while (r < n && s[r] == '/')
-			r++;
-		if (r >= n)
-			break;
-		e = r;
-		while (e < n && s[e] != '/')
-			e++;
-		if (e - r == 1 && s[r] == '.') {
-			/* skip */
-		} else if (e - r == 2 && s[r] == '.' && s[r + 1] == '.') {
-			if (w == 0) {
-				error = -1;
-				goto done;
-			}
-			while (w > 0 && s[w - 1] != '/')
-				w--;
-			if (w > 0)
-				w--;
-		} else {
-			if (w > 0)
-				s[w++] = '/';
-			memmove(s + w, s + r, e - r);
-			w += e - r;
-		}
-		r = e;
-	}
+	if ((error = S_normalize(all.ptr, &all.size, false)) < 0)
+		goto done;
 	ad_buf_clear(out);
-	ad_buf_put(out, s, w);
+	ad_buf_put(out, all.ptr, all.size);
 	ad_buf_cstr(out);
 done:
 	ad_buf_free(&all);

@@ -23,58 +23,13 @@
 
 set -u
 
-srcdir=${AD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-builddir=${AD_BUILDDIR:-$srcdir}
-ad=$builddir/agentdiff
-
-if ! command -v git >/dev/null 2>&1; then
-	echo "gitcli: git is not installed; skipping" >&2
-	exit 77
-fi
-if [ ! -x "$ad" ]; then
-	if [ -n "${AD_BUILDDIR:-}" ]; then
-		echo "gitcli: $ad is missing; it should have been built" >&2
-		exit 1
-	fi
-	echo "gitcli: no agentdiff binary in $builddir; skipping" >&2
-	exit 77
-fi
-case $ad in
-/*) ;;
-*) ad=$(pwd)/$ad ;;
-esac
-case $srcdir in
-/*) ;;
-*) srcdir=$(pwd)/$srcdir ;;
-esac
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ad-gitcli.XXXXXX") || exit 1
-if [ "${AD_KEEP_WORK:-0}" = 1 ]; then
-	echo "gitcli: keeping $work"
-else
-	trap 'rm -rf "$work"' 0
-	trap 'exit 1' HUP INT PIPE TERM
-fi
-
-HOME=$work/home
-XDG_CONFIG_HOME=$work/home/.config
-GIT_CONFIG_NOSYSTEM=1
-GIT_CEILING_DIRECTORIES=$work
-LC_ALL=C
+name=gitcli
+# shellcheck source=tests/gitlib.sh
+. "$(dirname "$0")/gitlib.sh"
 NO_COLOR=1
-export HOME XDG_CONFIG_HOME GIT_CONFIG_NOSYSTEM GIT_CEILING_DIRECTORIES LC_ALL NO_COLOR
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG \
-	GIT_CONFIG_GLOBAL GIT_CONFIG_PARAMETERS 2>/dev/null || :
-mkdir -p "$HOME" || exit 1
+export NO_COLOR
 
 ex=$srcdir/examples/release-manager
-passed=0
-failed=0
-
-fail() {
-	echo "FAIL $case_name: $*"
-	case_ok=0
-}
 
 start() {
 	case_name=$1

@@ -20,54 +20,10 @@
 
 set -u
 
-srcdir=${AD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-builddir=${AD_BUILDDIR:-$srcdir}
-ad=$builddir/agentdiff
-
-if ! command -v git >/dev/null 2>&1; then
-	echo "gitmerge: git is not installed; skipping" >&2
-	exit 77
-fi
-if [ ! -x "$ad" ]; then
-	if [ -n "${AD_BUILDDIR:-}" ]; then
-		echo "gitmerge: $ad is missing; it should have been built" >&2
-		exit 1
-	fi
-	echo "gitmerge: no agentdiff binary in $builddir; skipping" >&2
-	exit 77
-fi
-case $ad in
-/*) ;;
-*) ad=$(pwd)/$ad ;;
-esac
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ad-gitmerge.XXXXXX") || exit 1
-if [ "${AD_KEEP_WORK:-0}" = 1 ]; then
-	echo "gitmerge: keeping $work"
-else
-	trap 'rm -rf "$work"' 0
-	trap 'exit 1' HUP INT PIPE TERM
-fi
-
-# Nothing from the user's or the system's git configuration, nor from a
-# repository this script might run inside (make check in a checkout, a hook).
-HOME=$work/home
-XDG_CONFIG_HOME=$work/home/.config
-GIT_CONFIG_NOSYSTEM=1
-GIT_CEILING_DIRECTORIES=$work
-LC_ALL=C
-export HOME XDG_CONFIG_HOME GIT_CONFIG_NOSYSTEM GIT_CEILING_DIRECTORIES LC_ALL
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG \
-	GIT_CONFIG_GLOBAL GIT_CONFIG_PARAMETERS GIT_MERGE_AUTOEDIT GIT_EDITOR 2>/dev/null || :
-mkdir -p "$HOME" || exit 1
-
-passed=0
-failed=0
-
-fail() {
-	echo "FAIL $case_name: $*"
-	case_ok=0
-}
+name=gitmerge
+# shellcheck source=tests/gitlib.sh
+. "$(dirname "$0")/gitlib.sh"
+unset GIT_MERGE_AUTOEDIT GIT_EDITOR 2>/dev/null || :
 
 # new_repo: a repository in $repo with the driver configured.
 new_repo() {
@@ -88,11 +44,13 @@ commit() {
 	git add -A && git commit -q -m "$1" || fail "cannot commit: $1"
 }
 
-# scenario: base, ours (main) and theirs (branch "theirs") of agents/a.md
-# from files $case_dir/{base,ours,theirs}.md; runs `git merge theirs`;
-# leaves its status in $merge_status and output in $work/$case_name.out.
+# scenario [ATTRIBUTES]: base, ours (main) and theirs (branch "theirs") of
+# agents/a.md from files $case_dir/{base,ours,theirs}.md, with ATTRIBUTES as
+# the .gitattributes line if given; runs `git merge theirs`; leaves its
+# status in $merge_status and output in $work/$case_name.out.
 scenario() {
 	new_repo
+	[ $# -eq 0 ] || printf '%s\n' "$1" >.gitattributes
 	cp "$case_dir/base.md" agents/a.md && commit base
 	git checkout -q -b theirs
 	cp "$case_dir/theirs.md" agents/a.md && commit theirs
@@ -244,18 +202,7 @@ finish
 start marker-size
 write_base
 cp "$work/inputs-same-line/ours.md" "$work/inputs-same-line/theirs.md" "$case_dir/"
-scenario_marker() {
-	new_repo
-	printf 'agents/*.md merge=agentdiff conflict-marker-size=12\n' >.gitattributes
-	cp "$case_dir/base.md" agents/a.md && commit base
-	git checkout -q -b theirs
-	cp "$case_dir/theirs.md" agents/a.md && commit theirs
-	git checkout -q main
-	cp "$case_dir/ours.md" agents/a.md && commit ours
-	git merge --no-edit theirs >"$work/$case_name.out" 2>&1
-	merge_status=$?
-}
-scenario_marker
+scenario 'agents/*.md merge=agentdiff conflict-marker-size=12'
 [ "$merge_status" -ne 0 ] || fail "git merge succeeded"
 expect_line "<<<<<<<<<<<< ours:agents/a.md"
 expect_line "============"

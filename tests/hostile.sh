@@ -202,8 +202,10 @@ raw_controls() {
 # code: they print XFAIL instead of failing the run, and XPASS once fixed
 # (then take them off the list).
 #   esc-plan: the plan writer (src/cli_apply.c) writes C1 controls such as
-#   U+009B (CSI) raw inside quoted titles, where it escapes C0 ones.
-known_failures=' esc-plan '
+#   U+009B (CSI) raw inside quoted titles, where it escapes C0 ones;
+#   esc-apply-tty: `apply -o -` writes the merged bytes raw to a terminal,
+#   where `merge` shows them sanitized.
+known_failures=' esc-plan esc-apply-tty '
 
 # case NAME STATUS PATTERN [raw] -- ARGS...: runs agentdiff ARGS in $in;
 # STATUS is the exit status expected; PATTERN an extended regular
@@ -280,6 +282,17 @@ tty_case() {
 	$run_timeout script -qec "$cmd" /dev/null </dev/null >"$work/tty" 2>&1
 	status=$?
 	tr -d '\015' <"$work/tty" >"$work/tty.nocr"
+	case $known_failures in
+	*" $name "*)
+		if raw_controls "$work/tty.nocr"; then
+			echo "XFAIL $name: raw control characters reached the terminal (a known bug)"
+		else
+			echo "XPASS $name: fixed; take it off known_failures"
+		fi
+		passed=$((passed + 1))
+		return
+		;;
+	esac
 	if [ "$status" -gt 125 ] || [ "$status" -eq 124 ]; then
 		echo "FAIL $name: crashed or timed out on a terminal (exit status $status)"
 		failed=$((failed + 1))
@@ -423,6 +436,8 @@ tty_case esc-merge-tty merge small.md esc-yaml.md escapes.md
 tty_case esc-merge-tty-identity merge small.md esc-yaml.md esc-yaml.md
 tty_case esc-show-tty show esc-yaml.md
 tty_case esc-diff-tty diff esc-yaml.md escapes.md
+case_ esc-plan-file 0 '' -- plan -o esc.plan esc-yaml.md escapes.md
+tty_case esc-apply-tty apply -o - esc.plan
 
 # --- symlink loops, FIFOs, devices, unreadable files
 case_ loop-ls 0 'tree/agents/sub/up: symlink loop' -- ls tree

@@ -108,19 +108,16 @@ static void sh(const char *fmt, ...)
 }
 
 /* The output of a shell command (stdout only). */
-static char *out_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *out_of_v(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-static char *out_of(const char *fmt, ...)
+static char *out_of_v(const char *fmt, va_list ap)
 {
 	ad_buf cmd = AD_BUF_INIT, out = AD_BUF_INIT;
-	va_list ap;
 	FILE *fp;
 	char chunk[4096];
 	size_t n;
 
-	va_start(ap, fmt);
 	ad_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
 	fp = popen(cmd.ptr, "r");
 	assert_non_null(fp);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
@@ -128,6 +125,35 @@ static char *out_of(const char *fmt, ...)
 	pclose(fp);
 	ad_buf_free(&cmd);
 	return ad_buf_detach(&out);
+}
+
+static char *out_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *out_of(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = out_of_v(fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+/* Fails the test unless the shell command prints exactly expect. */
+static void assert_output(const char *expect, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void assert_output(const char *expect, const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = out_of_v(fmt, ap);
+	va_end(ap);
+	assert_string_equal(out, expect);
+	free(out);
 }
 
 static void write_file(const char *path, const char *text)
@@ -404,39 +430,24 @@ static void test_commit_branch(void **state)
 	assert_string_equal(r.path, "agents/x.md");
 
 	/* The file is clean; everything else is exactly as it was. */
-	s = out_of("cd repo && git status --porcelain -- agents/x.md");
-	assert_string_equal(s, "");
-	free(s);
+	assert_output("", "cd repo && git status --porcelain -- agents/x.md");
 	after = status_without("repo", "agents/x.md");
 	assert_string_equal(after, before);
 	assert_non_null(strstr(before, "MM docs/other.md"));
 	assert_non_null(strstr(before, "A  docs/staged-new.md"));
-	s = out_of("cd repo && cat docs/other.md");
-	assert_string_equal(s, "other, staged, then edited\n");
-	free(s);
+	assert_output("other, staged, then edited\n", "cd repo && cat docs/other.md");
 
 	/* The commit has only that file, on main, after the old HEAD. */
-	s = out_of("cd repo && git rev-parse HEAD~1");
-	assert_string_equal(s, head_before);
-	free(s);
-	s = out_of("cd repo && git diff-tree --no-commit-id --name-only -r HEAD");
-	assert_string_equal(s, "agents/x.md\n");
-	free(s);
-	s = out_of("cd repo && git log -1 --format=%%B");
-	assert_string_equal(s, "Curate x\n\nSection-Source: X <- a.md@1234567\n\n");
-	free(s);
-	s = out_of("cd repo && git log -1 --format='%%an <%%ae>'");
-	assert_string_equal(s, "Tester <tester@example.com>\n");
-	free(s);
+	assert_output(head_before, "cd repo && git rev-parse HEAD~1");
+	assert_output("agents/x.md\n", "cd repo && git diff-tree --no-commit-id --name-only -r HEAD");
+	assert_output("Curate x\n\nSection-Source: X <- a.md@1234567\n\n",
+		      "cd repo && git log -1 --format=%%B");
+	assert_output("Tester <tester@example.com>\n", "cd repo && git log -1 --format='%%an <%%ae>'");
 	s = out_of("cd repo && git rev-parse HEAD");
 	assert_memory_equal(s, r.id, 40);
 	free(s);
-	s = out_of("cd repo && git show HEAD:agents/x.md");
-	assert_string_equal(s, V3 "merged\n");
-	free(s);
-	s = out_of("cd repo && git reflog -1 --format=%%gs");
-	assert_string_equal(s, "commit: Curate x\n");
-	free(s);
+	assert_output(V3 "merged\n", "cd repo && git show HEAD:agents/x.md");
+	assert_output("commit: Curate x\n", "cd repo && git reflog -1 --format=%%gs");
 	ad_git_commit_result_clear(&r);
 
 	/* Again, unchanged: nothing to commit. */
@@ -456,7 +467,6 @@ static void test_commit_unborn(void **state)
 {
 	ad_git_commit_result r;
 	ad_error err = AD_ERROR_INIT;
-	char *s;
 
 	(void)state;
 	NEED_GIT();
@@ -468,15 +478,9 @@ static void test_commit_unborn(void **state)
 	assert_true(r.committed);
 	assert_true(r.root);
 	assert_string_equal(r.branch, "trunk");
-	s = out_of("cd fresh && git rev-list --count trunk");
-	assert_string_equal(s, "1\n");
-	free(s);
-	s = out_of("cd fresh && git status --porcelain");
-	assert_string_equal(s, "?? b.md\n");
-	free(s);
-	s = out_of("cd fresh && git ls-tree --name-only HEAD");
-	assert_string_equal(s, "a.md\n");
-	free(s);
+	assert_output("1\n", "cd fresh && git rev-list --count trunk");
+	assert_output("?? b.md\n", "cd fresh && git status --porcelain");
+	assert_output("a.md\n", "cd fresh && git ls-tree --name-only HEAD");
 	ad_git_commit_result_clear(&r);
 	ad_error_clear(&err);
 }
@@ -499,15 +503,9 @@ static void test_commit_detached(void **state)
 	s = out_of("cd repo && git rev-parse HEAD");
 	assert_memory_equal(s, r.id, 40);
 	free(s);
-	s = out_of("cd repo && git rev-parse main");
-	assert_string_equal(s, main_before);
-	free(s);
-	s = out_of("cd repo && git symbolic-ref -q HEAD || echo detached");
-	assert_string_equal(s, "detached\n");
-	free(s);
-	s = out_of("cd repo && git status --porcelain");
-	assert_string_equal(s, "");
-	free(s);
+	assert_output(main_before, "cd repo && git rev-parse main");
+	assert_output("detached\n", "cd repo && git symbolic-ref -q HEAD || echo detached");
+	assert_output("", "cd repo && git status --porcelain");
 	free(main_before);
 	ad_git_commit_result_clear(&r);
 	ad_error_clear(&err);
@@ -520,7 +518,6 @@ static void refused(const char *repo, const char *file, const char *what)
 	ad_error err = AD_ERROR_INIT;
 	char *head = out_of("cd %s && git rev-parse -q --verify HEAD; git ls-files -s", repo);
 	char *status = out_of("cd %s && git status --porcelain", repo);
-	char *s;
 
 	assert_int_equal(ad_git_commit_check(file, NULL, &err), AD_EINVALID);
 	assert_non_null(err.message);
@@ -529,12 +526,8 @@ static void refused(const char *repo, const char *file, const char *what)
 	commit(&r, file, "refused", AD_EINVALID, &err);
 	if (!strstr(err.message, what))
 		fail_msg("'%s' does not say '%s'", err.message, what);
-	s = out_of("cd %s && git rev-parse -q --verify HEAD; git ls-files -s", repo);
-	assert_string_equal(s, head);
-	free(s);
-	s = out_of("cd %s && git status --porcelain", repo);
-	assert_string_equal(s, status);
-	free(s);
+	assert_output(head, "cd %s && git rev-parse -q --verify HEAD; git ls-files -s", repo);
+	assert_output(status, "cd %s && git status --porcelain", repo);
 	free(head);
 	free(status);
 	ad_error_clear(&err);

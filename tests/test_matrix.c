@@ -4,7 +4,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,17 +89,6 @@ static void act(fixture *fx, ad_action a)
 	vt_draw(fx->v, fx->scr, true);
 }
 
-static int section_index(const ad_doc *doc, const char *title)
-{
-	size_t i;
-
-	for (i = 0; i < ad_doc_section_count(doc); i++)
-		if (!strcmp(ad_doc_sections(doc)[i].title, title))
-			return (int)i;
-	fail_msg("no section '%s'", title);
-	return -1;
-}
-
 /* The rows the matrix should have: the frontmatter's, and one per aligned
  * row with a section that is not blank (computed, so that the tests on the
  * examples follow the aligner's decisions). */
@@ -142,7 +130,7 @@ static void assert_row(const ad_screen *scr, const char *title, const char *cell
 
 	if (r < 0)
 		fail_msg("no row '%s'", title);
-	vt_row(scr, r, buf, sizeof(buf));
+	tu_screen_row(scr, r, buf, sizeof(buf));
 	if (!strstr(buf, cells))
 		fail_msg("row '%s' is '%s', expected cells '%s'", title, buf, cells);
 }
@@ -204,9 +192,9 @@ static void test_examples(void **state)
 	for (r = 1; r <= shown_rows(fx); r++) {
 		char row[256];
 
-		assert_true(strlen(vt_row(fx->scr, (int)r, row, sizeof(row))) > 30);
+		assert_true(strlen(tu_screen_row(fx->scr, (int)r, row, sizeof(row))) > 30);
 	}
-	vt_assert_sane(fx->scr);
+	tu_assert_screen_sane(fx->scr);
 }
 
 /* Enter marks a cell; Enter on another cell of its row asks for the two
@@ -244,8 +232,8 @@ static void test_enter_compares(void **state)
 	assert_true(ad_matrix_view_request(fx->v, &a, &b, &sa, &sb));
 	assert_int_equal(a, 1);
 	assert_int_equal(b, 2);
-	assert_int_equal(sa, section_index(fx->docs[1], "Procedure"));
-	assert_int_equal(sb, section_index(fx->docs[2], "Method"));
+	assert_int_equal(sa, vt_section_index(fx->docs[1], "Procedure"));
+	assert_int_equal(sb, vt_section_index(fx->docs[2], "Method"));
 	vt_assert_status(fx->v, "row 4/7 \xC2\xB7 variant 3/3");
 	/* An absent cell compares too: the side-by-side starts at the other's
 	 * section. */
@@ -258,7 +246,7 @@ static void test_enter_compares(void **state)
 	assert_int_equal(a, 2);
 	assert_int_equal(b, 0);
 	assert_int_equal(sa, -1);
-	assert_int_equal(sb, section_index(fx->docs[0], "Legacy"));
+	assert_int_equal(sb, vt_section_index(fx->docs[0], "Legacy"));
 	/* The frontmatter row compares from the top. */
 	act(fx, AD_ACTION_FIRST);
 	act(fx, AD_ACTION_ENTER);
@@ -297,10 +285,10 @@ static void test_request_opens_side_by_side(void **state)
 	assert_int_equal(a, 0);
 	assert_int_equal(b, 1);
 	assert_int_equal(sa, -1);
-	vt_row(scr, 0, row, sizeof(row));
+	tu_screen_row(scr, 0, row, sizeof(row));
 	assert_non_null(strstr(row, "left.md"));
 	assert_non_null(strstr(row, "right.md"));
-	vt_row(scr, 1, row, sizeof(row));
+	tu_screen_row(scr, 1, row, sizeof(row));
 	assert_non_null(strstr(row, "31 ## Examples"));
 	sbs->ops->free(sbs);
 	ad_screen_free(scr);
@@ -315,19 +303,19 @@ static void test_narrow(void **state)
 
 	reviewers(fx);
 	open_view(fx, 44, 10);
-	vt_row(fx->scr, 0, row, sizeof(row));
+	tu_screen_row(fx->scr, 0, row, sizeof(row));
 	assert_non_null(strstr(row, "community.md"));
 	assert_null(strstr(row, "xml.md"));
 	for (k = 0; k < 5; k++)
 		act(fx, AD_ACTION_RIGHT);
 	assert_status(fx, 1, 4);
-	vt_row(fx->scr, 0, row, sizeof(row));
+	tu_screen_row(fx->scr, 0, row, sizeof(row));
 	assert_non_null(strstr(row, "xml.md"));
 	assert_null(strstr(row, "community.md"));
 	for (k = 0; k < 5; k++)
 		act(fx, AD_ACTION_LEFT);
 	assert_status(fx, 1, 1);
-	vt_row(fx->scr, 0, row, sizeof(row));
+	tu_screen_row(fx->scr, 0, row, sizeof(row));
 	assert_non_null(strstr(row, "community.md"));
 	/* Rows scroll too. */
 	for (k = 0; k < 20; k++)
@@ -364,7 +352,7 @@ static void test_long_labels(void **state)
 	add(fx, "tests/fixtures/views/left.md", "some/long/folder/of/agents/left.md");
 	add(fx, "tests/fixtures/views/right.md", "another/long/folder/right.md");
 	open_view(fx, 60, 6);
-	vt_row(fx->scr, 0, row, sizeof(row));
+	tu_screen_row(fx->scr, 0, row, sizeof(row));
 	/* 16 columns at most: "…" and 15 of the end. */
 	assert_non_null(strstr(row, "\xE2\x80\xA6" "/agents/left.md "));
 	assert_non_null(strstr(row, "\xE2\x80\xA6" "folder/right.md"));
@@ -454,7 +442,7 @@ static void test_mouse(void **state)
 	assert_true(ad_matrix_view_request(fx->v, &a, &b, &sa, &sb));
 	assert_int_equal(a, 0);
 	assert_int_equal(b, 2);
-	assert_int_equal(sa, section_index(fx->docs[0], "Scope"));
+	assert_int_equal(sa, vt_section_index(fx->docs[0], "Scope"));
 	/* Outside the rows: nothing. */
 	ev.kind = AD_MOUSE_CLICK;
 	ev.row = 11;
@@ -471,16 +459,16 @@ static void test_wheel(void **state)
 
 	reviewers(fx);
 	open_view(fx, 100, 8);
-	vt_row(fx->scr, 4, first, sizeof(first));
+	tu_screen_row(fx->scr, 4, first, sizeof(first));
 	assert_true(fx->v->ops->mouse(fx->v, NULL, &ev));
 	vt_draw(fx->v, fx->scr, true);
-	assert_string_equal(vt_row(fx->scr, 1, row, sizeof(row)), first);
+	assert_string_equal(tu_screen_row(fx->scr, 1, row, sizeof(row)), first);
 	/* The cursor was scrolled off: it follows to the first row in sight. */
 	assert_status(fx, 4, 1);
 	ev.kind = AD_MOUSE_WHEEL_UP;
 	assert_true(fx->v->ops->mouse(fx->v, NULL, &ev));
 	vt_draw(fx->v, fx->scr, true);
-	assert_string_equal(vt_row(fx->scr, 4, row, sizeof(row)), first);
+	assert_string_equal(tu_screen_row(fx->scr, 4, row, sizeof(row)), first);
 }
 
 static const char *const hostile[] = {
@@ -509,8 +497,8 @@ static void test_hostile(void **state)
 
 		assert_non_null(v);
 		vt_draw(v, scr, true);
-		vt_assert_sane(scr);
-		dump = vt_dump(scr, false);
+		tu_assert_screen_sane(scr);
+		dump = tu_screen_dump(scr, false);
 		assert_null(strchr(dump, '\x1b'));
 		assert_null(strchr(dump, '\x07'));
 		if (k == 0) {
@@ -522,7 +510,7 @@ static void test_hostile(void **state)
 		for (a = AD_ACTION_NONE + 1; a < AD_ACTION_COUNT; a++) {
 			v->ops->action(v, NULL, (ad_action)a);
 			vt_draw(v, scr, a % 2);
-			vt_assert_sane(scr);
+			tu_assert_screen_sane(scr);
 		}
 		v->ops->free(v);
 		ad_screen_free(scr);
@@ -581,41 +569,14 @@ static void test_bad_arguments(void **state)
 
 static size_t load_seeds(fixture *fx)
 {
-	const char *shared = getenv("AD_SHARED");
-	ad_buf dir = AD_BUF_INIT;
-	struct dirent *e;
 	char *names[MAXDOCS];
-	size_t i, j;
-	DIR *d;
+	size_t i;
 
-	if (!shared || !*shared)
-		return 0;
-	ad_buf_printf(&dir, "%s/seeds", shared);
-	d = opendir(ad_buf_cstr(&dir));
-	while (d && (e = readdir(d)) != NULL && fx->n < MAXDOCS) {
-		if (e->d_name[0] == '.')
-			continue;
-		names[fx->n++] = ad_xstrdup(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	for (i = 0; i < fx->n; i++)
-		for (j = i + 1; j < fx->n; j++)
-			if (strcmp(names[j], names[i]) < 0) {
-				char *t = names[i];
-
-				names[i] = names[j], names[j] = t;
-			}
+	fx->n = vt_load_seeds(fx->docs, names, MAXDOCS);
 	for (i = 0; i < fx->n; i++) {
-		ad_buf p = AD_BUF_INIT;
-
-		ad_buf_printf(&p, "%s/%s", ad_buf_cstr(&dir), names[i]);
-		assert_int_equal(ad_doc_load(&fx->docs[i], ad_buf_cstr(&p), NULL, NULL), 0);
 		fx->labels[i] = "seed";
-		ad_buf_free(&p);
 		free(names[i]);
 	}
-	ad_buf_free(&dir);
 	return fx->n;
 }
 
@@ -633,8 +594,8 @@ static void test_seeds(void **state)
 		skip();
 	assert_int_equal(ad_align_docs(&al, (const ad_doc *const *)fx->docs, n, NULL), 0);
 	open_view(fx, 400, (int)ad_align_row_count(al) + 3);
-	vt_assert_sane(fx->scr);
-	dump = vt_dump(fx->scr, false);
+	tu_assert_screen_sane(fx->scr);
+	dump = tu_screen_dump(fx->scr, false);
 	at = dump;
 	for (i = 0; i < ad_align_row_count(al); i++) {
 		const ad_align_row *row = ad_align_row_at(al, i);

@@ -4,7 +4,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,23 +65,12 @@ static void act(fixture *fx, ad_action a)
 	vt_draw(fx->v, fx->scr, true);
 }
 
-static int section_index(const ad_doc *doc, const char *title)
-{
-	size_t i;
-
-	for (i = 0; i < ad_doc_section_count(doc); i++)
-		if (!strcmp(ad_doc_sections(doc)[i].title, title))
-			return (int)i;
-	fail_msg("no section '%s'", title);
-	return -1;
-}
-
 /* The header row of the block holding section title of the left side
  * (or the right side when the left lacks it). */
 static const ad_sbs_row *head_of(const ad_sbsmodel *m, const ad_doc *doc, int side,
 				 const char *title)
 {
-	int b = ad_sbsmodel_block_of_section(m, side, section_index(doc, title));
+	int b = ad_sbsmodel_block_of_section(m, side, vt_section_index(doc, title));
 
 	assert_true(b >= 0);
 	return ad_sbsmodel_row(m, (size_t)ad_sbsmodel_block(m, (size_t)b)->first);
@@ -256,7 +244,7 @@ static void test_model_covers_everything(void **state)
 		assert_int_equal(ad_sbsmodel_row(m, (size_t)blk->first)->kind, AD_SBS_ROW_HEAD);
 	}
 	/* The unchanged "# Helper" folds to "… 4 unchanged lines". */
-	b = (size_t)ad_sbsmodel_block_of_section(m, 0, section_index(fx->a, "Helper"));
+	b = (size_t)ad_sbsmodel_block_of_section(m, 0, vt_section_index(fx->a, "Helper"));
 	assert_true(side_is(&ad_sbsmodel_row(m, (size_t)ad_sbsmodel_block(m, b)->fold)->side[0],
 			    "# Helper  \xE2\x80\xA6 4 unchanged lines"));
 	ad_sbsmodel_free(m);
@@ -271,7 +259,7 @@ static void test_draw_screen(void **state)
 	open_view(fx, 80, 30, -1);
 	vt_expect_screen(fx->scr, "sbs-left-right-80x30");
 	vt_assert_status(fx->v, "change 0/7 \xC2\xB7 line 1/31");
-	vt_assert_sane(fx->scr);
+	tu_assert_screen_sane(fx->scr);
 }
 
 /* Both columns are one scroll: the separator and the heads stay, and each
@@ -284,7 +272,7 @@ static void test_scroll_together(void **state)
 
 	open_view(fx, 80, 12, -1);
 	act(fx, AD_ACTION_PAGE_DOWN);
-	vt_row(fx->scr, 0, row, sizeof(row));
+	tu_screen_row(fx->scr, 0, row, sizeof(row));
 	assert_non_null(strstr(row, "left.md"));
 	assert_non_null(strstr(row, "right.md"));
 	for (r = 0; r < 12; r++)
@@ -295,7 +283,7 @@ static void test_scroll_together(void **state)
 	assert_true(r > 0);
 	r = vt_find_row(fx->scr, "Only the build folder and its");
 	assert_true(r > 0);
-	vt_row(fx->scr, r, row, sizeof(row));
+	tu_screen_row(fx->scr, r, row, sizeof(row));
 	assert_non_null(strstr(row, "22 Only the build folder and its tests."));
 	vt_expect_screen(fx->scr, "sbs-page-down-80x12");
 }
@@ -317,30 +305,31 @@ static void assert_cursor_on(fixture *fx, const char *text)
 
 static void test_next_prev_change(void **state)
 {
+	/* Each key, the status it leaves, the text the cursor is then on. */
+	static const struct {
+		ad_action key;
+		const char *status, *cursor;
+	} forward[] = {
+		{ AD_ACTION_NEXT_CHANGE, "change 1/7 \xC2\xB7 line 3/31", "description: Answers" },
+		{ AD_ACTION_NEXT_CHANGE, "change 2/7 \xC2\xB7 line 6/31", "color: green" },
+		{ AD_ACTION_NEXT_CHANGE, "change 3/7 \xC2\xB7 line 13/31", "Only the build folder" },
+		/* n with nothing searched is next change too. */
+		{ AD_ACTION_SEARCH_NEXT, "change 4/7 \xC2\xB7 line 16/31",
+		  "## Procedure  renamed from ## Steps" },
+		{ AD_ACTION_NEXT_CHANGE, "change 5/7 \xC2\xB7 line 22/31", "## Examples" },
+		{ AD_ACTION_NEXT_CHANGE, "change 6/7 \xC2\xB7 line 25/31", "## Style  moved" },
+	};
 	fixture *fx = *state;
+	size_t i;
 	int k;
 
 	open_view(fx, 80, 20, -1);
 	vt_assert_status(fx->v, "change 0/7 \xC2\xB7 line 1/31");
-	act(fx, AD_ACTION_NEXT_CHANGE);
-	vt_assert_status(fx->v, "change 1/7 \xC2\xB7 line 3/31");
-	assert_cursor_on(fx, "description: Answers");
-	act(fx, AD_ACTION_NEXT_CHANGE);
-	vt_assert_status(fx->v, "change 2/7 \xC2\xB7 line 6/31");
-	assert_cursor_on(fx, "color: green");
-	act(fx, AD_ACTION_NEXT_CHANGE);
-	vt_assert_status(fx->v, "change 3/7 \xC2\xB7 line 13/31");
-	assert_cursor_on(fx, "Only the build folder");
-	/* n with nothing searched is next change too. */
-	act(fx, AD_ACTION_SEARCH_NEXT);
-	vt_assert_status(fx->v, "change 4/7 \xC2\xB7 line 16/31");
-	assert_cursor_on(fx, "## Procedure  renamed from ## Steps");
-	act(fx, AD_ACTION_NEXT_CHANGE);
-	vt_assert_status(fx->v, "change 5/7 \xC2\xB7 line 22/31");
-	assert_cursor_on(fx, "## Examples");
-	act(fx, AD_ACTION_NEXT_CHANGE);
-	vt_assert_status(fx->v, "change 6/7 \xC2\xB7 line 25/31");
-	assert_cursor_on(fx, "## Style  moved");
+	for (i = 0; i < sizeof(forward) / sizeof(forward[0]); i++) {
+		act(fx, forward[i].key);
+		vt_assert_status(fx->v, forward[i].status);
+		assert_cursor_on(fx, forward[i].cursor);
+	}
 	for (k = 0; k < 3; k++)
 		act(fx, AD_ACTION_NEXT_CHANGE);
 	vt_assert_status(fx->v, "change 7/7 \xC2\xB7 line 29/31");
@@ -365,7 +354,7 @@ static void test_fold_unchanged(void **state)
 	char *before, *after;
 
 	open_view(fx, 80, 30, -1);
-	before = vt_dump(fx->scr, true);
+	before = tu_screen_dump(fx->scr, true);
 	act(fx, AD_ACTION_FOLD_UNCHANGED);
 	assert_true(vt_find_row(fx->scr, "# Helper  \xE2\x80\xA6 4 unchanged lines") > 0);
 	assert_int_equal(vt_find_row(fx->scr, "You answer questions"), -1);
@@ -374,7 +363,7 @@ static void test_fold_unchanged(void **state)
 	vt_assert_status(fx->v, "change 0/7 \xC2\xB7 line 1/28");
 	vt_expect_screen(fx->scr, "sbs-fold-unchanged-80x30");
 	act(fx, AD_ACTION_FOLD_UNCHANGED);
-	after = vt_dump(fx->scr, true);
+	after = tu_screen_dump(fx->scr, true);
 	assert_string_equal(before, after);
 	/* zM folds every block, changed ones too. */
 	act(fx, AD_ACTION_FOLD_ALL);
@@ -382,7 +371,7 @@ static void test_fold_unchanged(void **state)
 	assert_int_equal(vt_find_row(fx->scr, "Only the build folder"), -1);
 	act(fx, AD_ACTION_UNFOLD_ALL);
 	free(after);
-	after = vt_dump(fx->scr, true);
+	after = tu_screen_dump(fx->scr, true);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -398,7 +387,7 @@ static void test_wrap_and_cut(void **state)
 	/* Wrapped at a word boundary, the continuation without a number. */
 	r = vt_find_row(fx->scr, "Ask \"where is the linker");
 	assert_true(r > 0);
-	vt_row(fx->scr, r + 1, row, sizeof(row));
+	tu_screen_row(fx->scr, r + 1, row, sizeof(row));
 	assert_non_null(strstr(row, "\xE2\x94\x82   flag set?\" and get one"));
 	assert_true(vt_find_row(fx->scr, "open it.") > r);
 	vt_expect_screen(fx->scr, "sbs-wrap-60x40");
@@ -406,7 +395,7 @@ static void test_wrap_and_cut(void **state)
 	assert_int_equal(vt_find_row(fx->scr, "open it."), -1);
 	r2 = vt_find_row(fx->scr, "Ask \"where is the linker");
 	assert_true(r2 > 0);
-	vt_row(fx->scr, r2 + 1, row, sizeof(row));
+	tu_screen_row(fx->scr, r2 + 1, row, sizeof(row));
 	assert_null(strstr(row, "linker"));
 	/* Scrolling right shows the rest of the line, both sides moving. */
 	/* Scrolling stops when the longest line's end is in sight. */
@@ -414,7 +403,7 @@ static void test_wrap_and_cut(void **state)
 		act(fx, AD_ACTION_RIGHT);
 	r = vt_find_row(fx->scr, "open it.");
 	assert_true(r > 0);
-	vt_row(fx->scr, r, row, sizeof(row));
+	tu_screen_row(fx->scr, r, row, sizeof(row));
 	assert_int_equal(strlen(row) - strlen(strstr(row, "open it.")) + 8, strlen(row));
 	assert_int_equal(vt_find_col(fx->scr, r, "open it.") + 8, 60);
 	assert_int_equal(vt_find_row(fx->scr, "Ask \"where"), -1);
@@ -475,11 +464,11 @@ static void test_mouse(void **state)
 	char first[256], row[256];
 
 	open_view(fx, 80, 12, -1);
-	vt_row(fx->scr, 4, first, sizeof(first));
+	tu_screen_row(fx->scr, 4, first, sizeof(first));
 	assert_true(fx->v->ops->mouse(fx->v, NULL, &ev));
 	vt_draw(fx->v, fx->scr, true);
 	/* Three rows down: what was on row 4 is on row 1. */
-	assert_string_equal(vt_row(fx->scr, 1, row, sizeof(row)), first);
+	assert_string_equal(tu_screen_row(fx->scr, 1, row, sizeof(row)), first);
 	ev.kind = AD_MOUSE_CLICK;
 	ev.row = 6;
 	assert_true(fx->v->ops->mouse(fx->v, NULL, &ev));
@@ -492,7 +481,7 @@ static void test_mouse(void **state)
 	ev.kind = AD_MOUSE_WHEEL_UP;
 	assert_true(fx->v->ops->mouse(fx->v, NULL, &ev));
 	vt_draw(fx->v, fx->scr, true);
-	assert_string_equal(vt_row(fx->scr, 4, row, sizeof(row)), first);
+	assert_string_equal(tu_screen_row(fx->scr, 4, row, sizeof(row)), first);
 	/* The heads row is not a line to click. */
 	ev.kind = AD_MOUSE_CLICK;
 	ev.row = 0;
@@ -504,9 +493,9 @@ static void test_start_at_section(void **state)
 	fixture *fx = *state;
 	char row[256];
 
-	open_view(fx, 80, 10, section_index(fx->a, "Scope"));
+	open_view(fx, 80, 10, vt_section_index(fx->a, "Scope"));
 	/* At the top of the screen, the cursor on it. */
-	vt_row(fx->scr, 1, row, sizeof(row));
+	tu_screen_row(fx->scr, 1, row, sizeof(row));
 	assert_non_null(strstr(row, "12 ## Scope"));
 	assert_non_null(strstr(row, "20 ## Scope"));
 	assert_int_equal(ad_screen_cell(fx->scr, 1, 0)->slot, AD_SLOT_CURSOR);
@@ -514,7 +503,7 @@ static void test_start_at_section(void **state)
 	/* Near the end the screen cannot scroll past the last row. */
 	fx->v->ops->free(fx->v);
 	ad_screen_free(fx->scr);
-	open_view(fx, 80, 10, section_index(fx->a, "Style"));
+	open_view(fx, 80, 10, vt_section_index(fx->a, "Style"));
 	assert_true(vt_find_row(fx->scr, "23 ## Style") > 0);
 	assert_cursor_on(fx, "23 ## Style");
 	assert_true(vt_find_row(fx->scr, "This section goes away.") == 9);
@@ -528,11 +517,11 @@ static void test_start_at_right_section(void **state)
 	char row[256];
 
 	fx->v = ad_sbs_view_new_at(fx->a, fx->b, "l", "r", -1,
-				   section_index(fx->b, "Examples"), &err);
+				   vt_section_index(fx->b, "Examples"), &err);
 	assert_non_null(fx->v);
 	fx->scr = ad_screen_new(8, 80);
 	vt_draw(fx->v, fx->scr, true);
-	vt_row(fx->scr, 1, row, sizeof(row));
+	tu_screen_row(fx->scr, 1, row, sizeof(row));
 	assert_non_null(strstr(row, "31 ## Examples"));
 }
 
@@ -573,7 +562,7 @@ static void test_empty(void **state)
 	ev.kind = AD_MOUSE_WHEEL_DOWN;
 	assert_true(v->ops->mouse(v, NULL, &ev));
 	vt_draw(v, scr, true);
-	vt_assert_sane(scr);
+	tu_assert_screen_sane(scr);
 	vt_assert_status(v, "no changes \xC2\xB7 line 0/0");
 	v->ops->free(v);
 	ad_screen_free(scr);
@@ -616,8 +605,8 @@ static void test_hostile_text(void **state)
 			if (wrap)
 				assert_true(v->ops->action(v, NULL, AD_ACTION_WRAP));
 			vt_draw(v, scr, true);
-			vt_assert_sane(scr);
-			dump = vt_dump(scr, false);
+			tu_assert_screen_sane(scr);
+			dump = tu_screen_dump(scr, false);
 			assert_null(strchr(dump, '\x1b'));
 			assert_null(strchr(dump, '\x07'));
 			assert_non_null(strstr(dump, "^["));
@@ -633,7 +622,7 @@ static void test_hostile_text(void **state)
 			for (r = 0; r < 12; r++) {
 				assert_true(v->ops->action(v, NULL, AD_ACTION_RIGHT));
 				vt_draw(v, scr, true);
-				vt_assert_sane(scr);
+				tu_assert_screen_sane(scr);
 			}
 			v->ops->free(v);
 			ad_screen_free(scr);
@@ -668,8 +657,8 @@ static void test_cut_wide_characters(void **state)
 
 		assert_true(v->ops->action(v, NULL, AD_ACTION_RIGHT));
 		vt_draw(v, scr, true);
-		vt_assert_sane(scr);
-		vt_row(scr, 3, row, sizeof(row));
+		tu_assert_screen_sane(scr);
+		tu_screen_row(scr, 3, row, sizeof(row));
 		assert_int_equal(ad_screen_cell(scr, 3, 20)->cp, 0x2502);
 	}
 	v->ops->free(v);
@@ -692,7 +681,7 @@ static void test_small_terminals(void **state)
 		for (a = AD_ACTION_NONE + 1; a < AD_ACTION_COUNT; a++) {
 			v->ops->action(v, NULL, (ad_action)a);
 			vt_draw(v, scr, a % 2);
-			vt_assert_sane(scr);
+			tu_assert_screen_sane(scr);
 		}
 		if (sizes[k][0] == 40) {
 			v->ops->action(v, NULL, AD_ACTION_FIRST);
@@ -716,12 +705,12 @@ static void test_resize(void **state)
 	ad_screen_resize(fx->scr, 14, 44);
 	vt_draw(fx->v, fx->scr, true);
 	assert_true(vt_find_row(fx->scr, "This section goes") > 0);
-	a = vt_dump(fx->scr, false);
+	a = tu_screen_dump(fx->scr, false);
 	ad_screen_resize(fx->scr, 20, 80);
 	vt_draw(fx->v, fx->scr, true);
 	ad_screen_resize(fx->scr, 14, 44);
 	vt_draw(fx->v, fx->scr, true);
-	b = vt_dump(fx->scr, false);
+	b = tu_screen_dump(fx->scr, false);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
@@ -758,7 +747,7 @@ static void test_large_input(void **state)
 	assert_true(vt_find_row(scr, "not the same") > 0);
 	assert_true(v->ops->action(v, NULL, AD_ACTION_LAST));
 	vt_draw(v, scr, true);
-	vt_assert_sane(scr);
+	tu_assert_screen_sane(scr);
 	v->ops->free(v);
 	ad_screen_free(scr);
 	ad_doc_free(a);
@@ -771,51 +760,13 @@ static void test_large_input(void **state)
 
 #define MAX_SEEDS 16
 
-static size_t load_seeds(ad_doc **docs, char **names)
-{
-	const char *shared = getenv("AD_SHARED");
-	ad_buf dir = AD_BUF_INIT;
-	struct dirent *e;
-	size_t n = 0, i, j;
-	DIR *d;
-
-	if (!shared || !*shared)
-		return 0;
-	ad_buf_printf(&dir, "%s/seeds", shared);
-	d = opendir(ad_buf_cstr(&dir));
-	while (d && (e = readdir(d)) != NULL && n < MAX_SEEDS) {
-		ad_buf p = AD_BUF_INIT;
-
-		if (e->d_name[0] == '.')
-			continue;
-		ad_buf_printf(&p, "%s/%s", ad_buf_cstr(&dir), e->d_name);
-		if (ad_doc_load(&docs[n], ad_buf_cstr(&p), NULL, NULL) == 0)
-			names[n++] = ad_xstrdup(e->d_name);
-		ad_buf_free(&p);
-	}
-	if (d)
-		closedir(d);
-	ad_buf_free(&dir);
-	/* In name order, so that failures read the same everywhere. */
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (strcmp(names[j], names[i]) < 0) {
-				ad_doc *td = docs[i];
-				char *tn = names[i];
-
-				docs[i] = docs[j], docs[j] = td;
-				names[i] = names[j], names[j] = tn;
-			}
-	return n;
-}
-
 /* Every pair of seeds (both ways round) builds, draws at several sizes
  * and modes, and shows the header of every aligned row on screen. */
 static void test_seeds(void **state)
 {
 	ad_doc *docs[MAX_SEEDS];
 	char *names[MAX_SEEDS];
-	size_t n = load_seeds(docs, names), i, j, b;
+	size_t n = vt_load_seeds(docs, names, MAX_SEEDS), i, j, b;
 
 	(void)state;
 	if (n < 2) {
@@ -850,8 +801,8 @@ static void test_seeds(void **state)
 			scr = ad_screen_new((int)ad_sbsmodel_row_count(m) + 2, 200);
 			assert_true(v->ops->action(v, NULL, AD_ACTION_WRAP));
 			vt_draw(v, scr, true);
-			vt_assert_sane(scr);
-			dump = vt_dump(scr, false);
+			tu_assert_screen_sane(scr);
+			dump = tu_screen_dump(scr, false);
 			at = dump;
 			for (b = 0; b < ad_sbsmodel_block_count(m); b++) {
 				const ad_sbs_row *h = ad_sbsmodel_row(
@@ -885,7 +836,7 @@ static void test_seeds(void **state)
 				assert_true(v->ops->action(v, NULL, AD_ACTION_PAGE_DOWN));
 				vt_draw(v, scr, true);
 			}
-			vt_assert_sane(scr);
+			tu_assert_screen_sane(scr);
 			ad_screen_free(scr);
 			ad_sbsmodel_free(m);
 			v->ops->free(v);

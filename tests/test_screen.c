@@ -10,6 +10,8 @@
 
 #include "screen.h"
 
+#include "testutil.h"
+
 /* ------------------------------------------------------------ helpers */
 
 static int setup(void **state)
@@ -24,121 +26,68 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Row r of the dump, without its newline, in buf. */
-static const char *row_text(const ad_screen *scr, int r, char *buf, size_t size)
-{
-	ad_buf out = AD_BUF_INIT;
-	const char *p;
-	int i;
-
-	ad_screen_dump(scr, &out, false);
-	p = ad_buf_cstr(&out);
-	for (i = 0; i < r; i++) {
-		p = strchr(p, '\n');
-		assert_non_null(p);
-		p++;
-	}
-	i = 0;
-	while (p[i] && p[i] != '\n' && (size_t)i + 1 < size) {
-		buf[i] = p[i];
-		i++;
-	}
-	buf[i] = '\0';
-	ad_buf_free(&out);
-	return buf;
-}
-
-/* Every cell is a printable code point, and no wide character is split. */
-static void assert_screen_sane(const ad_screen *scr)
-{
-	int r, c;
-
-	for (r = 0; r < ad_screen_rows(scr); r++) {
-		for (c = 0; c < ad_screen_cols(scr); c++) {
-			const ad_cell *cell = ad_screen_cell(scr, r, c);
-
-			if (cell->width == 0) {
-				assert_true(c > 0);
-				assert_int_equal(ad_screen_cell(scr, r, c - 1)->width, 2);
-				continue;
-			}
-			assert_true(cell->cp >= 0x20);
-			assert_false(cell->cp >= 0x7F && cell->cp < 0xA0);
-			if (cell->width == 2) {
-				assert_true(c + 1 < ad_screen_cols(scr));
-				assert_int_equal(ad_screen_cell(scr, r, c + 1)->width, 0);
-			}
-		}
-	}
-}
-
 /* ------------------------------------------------------------ tests */
 
 static void test_plain_text_and_clip(void **state)
 {
 	ad_screen *scr = *state;
-	char row[128];
 
 	assert_int_equal(ad_screen_puts(scr, 0, 2, 100, "hello", AD_SLOT_TITLE_BAR, 0), 5);
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)), "  hello");
+	tu_assert_screen_row(scr, 0, "  hello");
 	assert_int_equal(ad_screen_cell(scr, 0, 2)->slot, AD_SLOT_TITLE_BAR);
 	assert_int_equal(ad_screen_cell(scr, 0, 1)->slot, AD_SLOT_DEFAULT);
 	/* maxcols and the screen's edge both cut. */
 	assert_int_equal(ad_screen_puts(scr, 1, 0, 3, "abcdef", AD_SLOT_DEFAULT, 0), 3);
-	assert_string_equal(row_text(scr, 1, row, sizeof(row)), "abc");
+	tu_assert_screen_row(scr, 1, "abc");
 	assert_int_equal(ad_screen_puts(scr, 2, 17, 100, "abcdef", AD_SLOT_DEFAULT, 0), 3);
-	assert_string_equal(row_text(scr, 2, row, sizeof(row)), "                 abc");
+	tu_assert_screen_row(scr, 2, "                 abc");
 	/* Off the screen: nothing. */
 	assert_int_equal(ad_screen_puts(scr, 4, 0, 10, "x", AD_SLOT_DEFAULT, 0), 0);
 	assert_int_equal(ad_screen_puts(scr, -1, 0, 10, "x", AD_SLOT_DEFAULT, 0), 0);
 	assert_int_equal(ad_screen_puts(scr, 0, 20, 10, "x", AD_SLOT_DEFAULT, 0), 0);
 	assert_null(ad_screen_cell(scr, 4, 0));
 	assert_null(ad_screen_cell(scr, 0, -1));
-	assert_screen_sane(scr);
+	tu_assert_screen_sane(scr);
 }
 
 static void test_controls_become_escapes(void **state)
 {
 	ad_screen *scr = *state;
-	char row[128];
 	/* ESC [ 2 J, BEL, NUL, DEL, a newline, and the C1 CSI U+009B. */
 	static const char hostile[] = "a\033[2J\a\0\x7f\n\xc2\x9bz";
 
 	ad_screen_resize(scr, 2, 40);
 	assert_int_equal(ad_screen_put(scr, 0, 0, 40, hostile, sizeof(hostile) - 1,
 				       AD_SLOT_DEFAULT, 0), 23);
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)),
-			    "a^[[2J^G^@^?^J<U+009B>z");
-	assert_screen_sane(scr);
+	tu_assert_screen_row(scr, 0, "a^[[2J^G^@^?^J<U+009B>z");
+	tu_assert_screen_sane(scr);
 	/* An escape that does not fit whole is left out, not cut. */
 	ad_screen_clear(scr, AD_SLOT_DEFAULT);
 	assert_int_equal(ad_screen_put(scr, 1, 0, 5, "ab\xc2\x85", 4, AD_SLOT_DEFAULT, 0), 2);
-	assert_string_equal(row_text(scr, 1, row, sizeof(row)), "ab");
+	tu_assert_screen_row(scr, 1, "ab");
 	/* Line and paragraph separators are escapes too. */
 	assert_int_equal(ad_screen_puts(scr, 0, 0, 40, "\xe2\x80\xa8", AD_SLOT_DEFAULT, 0), 8);
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)), "<U+2028>");
+	tu_assert_screen_row(scr, 0, "<U+2028>");
 }
 
 static void test_invalid_utf8(void **state)
 {
 	ad_screen *scr = *state;
-	char row[128];
 
 	/* Overlong slash, a lone continuation, a truncated euro, a surrogate:
 	 * one U+FFFD per bad byte (2 + 1 + 2 + 3, and three bars). */
 	assert_int_equal(ad_screen_puts(scr, 0, 0, 20, "\xc0\xaf|\x80|\xe2\x82|\xed\xa0\x80",
 					AD_SLOT_DEFAULT, 0), 11);
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)),
-			    "\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
-			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	tu_assert_screen_row(scr, 0,
+			     "\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+			     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	assert_int_equal(ad_text_width("\xc0\xaf", 2), 2);
-	assert_screen_sane(scr);
+	tu_assert_screen_sane(scr);
 }
 
 static void test_wide_characters(void **state)
 {
 	ad_screen *scr = *state;
-	char row[128];
 	const ad_cell *c;
 
 	/* 日本 is four columns; the emoji two. */
@@ -152,7 +101,7 @@ static void test_wide_characters(void **state)
 	assert_int_equal(c->cp, 0);
 	assert_int_equal(c->width, 0);
 	assert_int_equal(ad_screen_cell(scr, 0, 3)->cp, 'b');
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)), "a\xe6\x97\xa5" "b");
+	tu_assert_screen_row(scr, 0, "a\xe6\x97\xa5" "b");
 
 	/* One that does not fit becomes a space. */
 	assert_int_equal(ad_screen_puts(scr, 1, 0, 2, "a\xe6\x97\xa5", AD_SLOT_DEFAULT, 0), 2);
@@ -169,7 +118,7 @@ static void test_wide_characters(void **state)
 	ad_screen_puts(scr, 3, 2, 1, "y", AD_SLOT_DEFAULT, 0);
 	assert_int_equal(ad_screen_cell(scr, 3, 3)->cp, ' ');
 	assert_int_equal(ad_screen_cell(scr, 3, 3)->width, 1);
-	assert_string_equal(row_text(scr, 3, row, sizeof(row)), " xy");
+	tu_assert_screen_row(scr, 3, " xy");
 	/* A wide character over the second half of another. */
 	ad_screen_puts(scr, 3, 5, 20, "\xe6\x97\xa5", AD_SLOT_DEFAULT, 0);
 	ad_screen_puts(scr, 3, 6, 20, "\xe6\x9c\xac", AD_SLOT_DEFAULT, 0);
@@ -177,13 +126,12 @@ static void test_wide_characters(void **state)
 	assert_int_equal(ad_screen_cell(scr, 3, 6)->cp, 0x672C);
 	ad_screen_fill(scr, 3, 7, 1, '-', AD_SLOT_DEFAULT);
 	assert_int_equal(ad_screen_cell(scr, 3, 6)->cp, ' ');
-	assert_screen_sane(scr);
+	tu_assert_screen_sane(scr);
 }
 
 static void test_zero_width_dropped(void **state)
 {
 	ad_screen *scr = *state;
-	char row[128];
 
 	/* e + combining acute, a ZWJ between two emoji, a variation selector,
 	 * a right-to-left override: none takes a cell. */
@@ -191,18 +139,17 @@ static void test_zero_width_dropped(void **state)
 	assert_int_equal(ad_text_width("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9", 11), 4);
 	assert_int_equal(ad_text_width("\xe2\x9d\xa4\xef\xb8\x8f", 6), 1);
 	assert_int_equal(ad_screen_puts(scr, 0, 0, 20, "a\xe2\x80\xae" "bc", AD_SLOT_DEFAULT, 0), 3);
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)), "abc");
-	assert_screen_sane(scr);
+	tu_assert_screen_row(scr, 0, "abc");
+	tu_assert_screen_sane(scr);
 }
 
 static void test_tabs(void **state)
 {
 	ad_screen *scr = *state;
-	char row[128];
 
 	/* Tab stops count from the start column given. */
 	assert_int_equal(ad_screen_puts(scr, 0, 3, 20, "ab\tc", AD_SLOT_DEFAULT, 0), 9);
-	assert_string_equal(row_text(scr, 0, row, sizeof(row)), "   ab      c");
+	tu_assert_screen_row(scr, 0, "   ab      c");
 	assert_int_equal(ad_text_width("\t\t", 2), 16);
 	assert_int_equal(ad_text_width("abcdefgh\tx", 10), 17);
 	/* A tab cut by the limit draws what fits. */
@@ -291,7 +238,7 @@ static void test_any_bytes(void **state)
 		ad_screen_clear(scr, AD_SLOT_DEFAULT);
 		assert_true(ad_screen_put(scr, 0, 64 - w, w, (const char *)bytes, 256,
 					  AD_SLOT_DEFAULT, 0) <= w);
-		assert_screen_sane(scr);
+		tu_assert_screen_sane(scr);
 	}
 	for (round = 0; round < 2000; round++) {
 		char buf[40];
@@ -310,7 +257,7 @@ static void test_any_bytes(void **state)
 		assert_true(fit <= n);
 		assert_true(used <= w);
 		assert_int_equal(ad_text_width(buf, fit), used);
-		assert_screen_sane(scr);
+		tu_assert_screen_sane(scr);
 	}
 }
 

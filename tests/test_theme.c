@@ -8,72 +8,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "confparse.h"
-#include "term.h"
 #include "theme.h"
 #include "util.h"
 
+#include "testutil.h"
+
 /* ------------------------------------------------------------ helpers */
 
-/* A temporary folder that stands in for $XDG_CONFIG_HOME and $HOME; the
- * files made in it are removed in reverse order by teardown. */
-typedef struct {
-	char dir[64];
-	char *made[32];
-	size_t nmade;
-} fixture;
-
-static void make_path(fixture *fx, const char *rel, const char *text)
-{
-	ad_buf path = AD_BUF_INIT;
-
-	assert_true(fx->nmade < 32);
-	ad_buf_printf(&path, "%s/%s", fx->dir, rel);
-	if (text) {
-		FILE *f = fopen(ad_buf_cstr(&path), "wb");
-
-		assert_non_null(f);
-		assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-		assert_int_equal(fclose(f), 0);
-	} else {
-		assert_int_equal(mkdir(ad_buf_cstr(&path), 0700), 0);
-	}
-	fx->made[fx->nmade++] = ad_buf_detach(&path);
-}
+/* $XDG_CONFIG_HOME and $HOME, for the tests that load themes by name. */
+typedef tu_home fixture;
 
 static int setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof(*fx));
-	const char *tmp = getenv("TMPDIR");
 
-	if (!fx)
+	if (!fx || tu_home_make(fx, "adtheme") < 0) {
+		free(fx);
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/adthemeXXXXXX",
-		 tmp && tmp[0] == '/' && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(fx->dir))
-		return -1;
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
-	setenv("HOME", fx->dir, 1);
+	}
 	*state = fx;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	fixture *fx = *state;
-
-	while (fx->nmade > 0) {
-		char *p = fx->made[--fx->nmade];
-
-		if (remove(p) != 0)
-			fprintf(stderr, "cannot remove %s\n", p);
-		free(p);
-	}
-	rmdir(fx->dir);
-	free(fx);
+	tu_home_remove(*state);
+	free(*state);
 	return 0;
 }
 
@@ -142,21 +104,6 @@ static void expect_error(const char *text, size_t len, int line, int column,
 	assert_string_equal(err.message, message);
 	assert_memory_equal(&t, &before, sizeof(t));
 	ad_error_clear(&err);
-}
-
-/* A message a terminal can show as is: valid UTF-8, no control bytes. */
-static void assert_printable(const char *s)
-{
-	size_t len = strlen(s), i = 0;
-
-	while (i < len) {
-		unsigned cp;
-		size_t n = ad_utf8_decode(s + i, len - i, &cp);
-
-		assert_true(n > 0);
-		assert_false(cp < 0x20 || (cp >= 0x7F && cp < 0xA0));
-		i += n;
-	}
 }
 
 /* ------------------------------------------------------------ the built-in themes */
@@ -406,7 +353,7 @@ static void test_hostile_bytes_in_messages(void **state)
 	assert_non_null(strstr(err.message, "unknown colour '^[[31mred'"));
 	assert_int_equal(ad_theme_parse(&t, "x", bad, sizeof(bad) - 1, &err), AD_EPARSE);
 	assert_non_null(strstr(err.message, "'r\xEF\xBF\xBD\xEF\xBF\xBD" "d'"));
-	assert_printable(err.message);
+	tu_assert_printable(err.message);
 	ad_error_clear(&err);
 }
 
@@ -433,7 +380,7 @@ static void test_hostile_huge_line(void **state)
 	for (i = 12; i + 3 <= n; i += 3)
 		memcpy(text + i, "\xE2\x82\xAC", 3);
 	assert_int_equal(ad_theme_parse(&t, "x", text, i, &err), AD_EPARSE);
-	assert_printable(err.message);
+	tu_assert_printable(err.message);
 	ad_error_clear(&err);
 	free(text);
 }
@@ -466,7 +413,7 @@ static void test_hostile_random(void **state)
 			assert_int_equal(rc, AD_EPARSE);
 			assert_non_null(err.message);
 			assert_true(err.line >= 1 && err.column >= 1);
-			assert_printable(err.message);
+			tu_assert_printable(err.message);
 		}
 		ad_error_clear(&err);
 	}
@@ -481,7 +428,7 @@ static void test_load_by_path(void **state)
 	ad_theme t, def;
 	ad_error err = AD_ERROR_INIT;
 
-	make_path(fx, "my.theme", "# mine\ncolor added 33 default underline\n");
+	tu_home_put(fx, "my.theme", "# mine\ncolor added 33 default underline\n");
 	ad_buf_printf(&path, "%s/my.theme", fx->dir);
 	assert_int_equal(ad_theme_load(&t, ad_buf_cstr(&path), &err), 0);
 	assert_string_equal(t.name, "my");
@@ -512,7 +459,7 @@ static void test_load_error_in_file(void **state)
 	ad_error err = AD_ERROR_INIT;
 	char msg[512];
 
-	make_path(fx, "bad.theme", "color added green default\n\ncolor added purpel default\n");
+	tu_home_put(fx, "bad.theme", "color added green default\n\ncolor added purpel default\n");
 	ad_buf_printf(&path, "%s/bad.theme", fx->dir);
 	ad_theme_default(&t);
 	assert_int_equal(ad_theme_load(&t, ad_buf_cstr(&path), &err), AD_EPARSE);
@@ -532,10 +479,10 @@ static void test_load_from_user_folder(void **state)
 	ad_theme t, def;
 	ad_error err = AD_ERROR_INIT;
 
-	make_path(fx, "agentdiff", NULL);
-	make_path(fx, "agentdiff/themes", NULL);
-	make_path(fx, "agentdiff/themes/sea.theme", "color cursor white blue\n");
-	make_path(fx, "agentdiff/themes/light.theme", "color cursor red blue\n");
+	tu_home_put(fx, "agentdiff", NULL);
+	tu_home_put(fx, "agentdiff/themes", NULL);
+	tu_home_put(fx, "agentdiff/themes/sea.theme", "color cursor white blue\n");
+	tu_home_put(fx, "agentdiff/themes/light.theme", "color cursor red blue\n");
 	assert_int_equal(ad_theme_load(&t, "sea", &err), 0);
 	assert_string_equal(t.name, "sea");
 	assert_style(&t, AD_SLOT_CURSOR, 7, 4, 0);
@@ -550,10 +497,10 @@ static void test_load_from_user_folder(void **state)
 	/* Without XDG_CONFIG_HOME, ~/.config is searched. */
 	unsetenv("XDG_CONFIG_HOME");
 	assert_int_equal(ad_theme_load(&t, "sea", &err), AD_ENOTFOUND);
-	make_path(fx, ".config", NULL);
-	make_path(fx, ".config/agentdiff", NULL);
-	make_path(fx, ".config/agentdiff/themes", NULL);
-	make_path(fx, ".config/agentdiff/themes/sea.theme", "color cursor green blue\n");
+	tu_home_put(fx, ".config", NULL);
+	tu_home_put(fx, ".config/agentdiff", NULL);
+	tu_home_put(fx, ".config/agentdiff/themes", NULL);
+	tu_home_put(fx, ".config/agentdiff/themes/sea.theme", "color cursor green blue\n");
 	assert_int_equal(ad_theme_load(&t, "sea", &err), 0);
 	assert_style(&t, AD_SLOT_CURSOR, 2, 4, 0);
 	/* A relative XDG_CONFIG_HOME is ignored, as the XDG spec says. */
@@ -577,7 +524,7 @@ static void test_load_unknown_name(void **state)
 	assert_null(err.path);
 	assert_string_equal(t.name, "dark");
 	assert_int_equal(ad_theme_load(&t, "bad\x1b[2Jname", &err), AD_ENOTFOUND);
-	assert_printable(err.message);
+	tu_assert_printable(err.message);
 	assert_int_equal(ad_theme_load(&t, "", &err), AD_EUSAGE);
 	ad_error_clear(&err);
 }

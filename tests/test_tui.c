@@ -25,6 +25,8 @@
 #include "tui.h"
 #include "workspace.h"
 
+#include "testutil.h"
+
 /* ------------------------------------------------------------ helpers */
 
 /* Paths are relative to the source tree (main() goes there), so that
@@ -34,18 +36,9 @@ static char *srcpath(const char *rel)
 	return ad_xstrdup(rel);
 }
 
-/* The screen as text. */
-static char *screen_text(const ad_screen *scr)
-{
-	ad_buf b = AD_BUF_INIT;
-
-	ad_screen_dump(scr, &b, false);
-	return ad_buf_detach(&b);
-}
-
 static bool screen_has_quiet(const ad_screen *scr, const char *what)
 {
-	char *text = screen_text(scr);
+	char *text = tu_screen_dump(scr, false);
 	bool found = strstr(text, what) != NULL;
 
 	free(text);
@@ -54,31 +47,13 @@ static bool screen_has_quiet(const ad_screen *scr, const char *what)
 
 static bool screen_has(const ad_screen *scr, const char *what)
 {
-	char *text = screen_text(scr);
+	char *text = tu_screen_dump(scr, false);
 	bool found = strstr(text, what) != NULL;
 
 	if (!found)
 		fprintf(stderr, "--- %s not on the screen:\n%s", what, text);
 	free(text);
 	return found;
-}
-
-/* Row r of the screen. */
-static char *screen_row(const ad_screen *scr, int r)
-{
-	char *text = screen_text(scr), *p = text, *end, *out;
-	int i;
-
-	for (i = 0; i < r && p; i++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	assert_non_null(p);
-	end = strchr(p, '\n');
-	out = ad_xstrndup(p, end ? (size_t)(end - p) : strlen(p));
-	free(text);
-	return out;
 }
 
 static ad_tui *examples_tui(int rows, int cols)
@@ -221,7 +196,6 @@ static void test_text_view_span_and_notes(void **state)
 	};
 	ad_screen *scr = ad_screen_new(10, 40);
 	ad_rect r = { 1, 2, 8, 30 };
-	char *row;
 	int c;
 
 	(void)state;
@@ -233,18 +207,10 @@ static void test_text_view_span_and_notes(void **state)
 	ad_screen_fill(scr, 0, 0, 40, '#', AD_SLOT_DEFAULT);
 	ad_screen_fill(scr, 9, 0, 40, '#', AD_SLOT_DEFAULT);
 	v->ops->draw(v, scr, &r, true);
-	row = screen_row(scr, 1);
-	assert_string_equal(row, "   t.md > # One");
-	free(row);
-	row = screen_row(scr, 2);
-	assert_string_equal(row, "  error  3:1: bad");
-	free(row);
-	row = screen_row(scr, 3);
-	assert_string_equal(row, "  5 # One");
-	free(row);
-	row = screen_row(scr, 5);
-	assert_string_equal(row, "  7 alpha beta");
-	free(row);
+	tu_assert_screen_row(scr, 1, "   t.md > # One");
+	tu_assert_screen_row(scr, 2, "  error  3:1: bad");
+	tu_assert_screen_row(scr, 3, "  5 # One");
+	tu_assert_screen_row(scr, 5, "  7 alpha beta");
 	/* Nothing drawn outside the rectangle. */
 	for (c = 0; c < 40; c++) {
 		assert_int_equal(ad_screen_cell(scr, 0, c)->cp, '#');
@@ -279,35 +245,24 @@ static void test_text_view_wrap_and_cut(void **state)
 	ad_view *v = ad_text_view_new("text");
 	ad_screen *scr = ad_screen_new(8, 20);
 	ad_rect r = { 0, 0, 8, 20 };
-	char *row;
 
 	(void)state;
 	assert_int_equal(ad_doc_parse(&doc, "t.md", longline, strlen(longline), NULL, NULL), 0);
 	ad_text_view_set(v, "t", NULL, 0, doc, 0, ad_doc_size(doc));
 	v->ops->draw(v, scr, &r, false);
 	/* Wrapped at word boundaries, the next row without the blank. */
-	row = screen_row(scr, 1);
-	assert_string_equal(row, "1 one two three four");
-	free(row);
-	row = screen_row(scr, 2);
-	assert_string_equal(row, "  five six seven");
-	free(row);
+	tu_assert_screen_row(scr, 1, "1 one two three four");
+	tu_assert_screen_row(scr, 2, "  five six seven");
 	/* Cut, then scrolled sideways by 8 columns. */
 	assert_true(v->ops->action(v, NULL, AD_ACTION_WRAP));
 	ad_screen_clear(scr, AD_SLOT_DEFAULT);
 	v->ops->draw(v, scr, &r, false);
-	row = screen_row(scr, 1);
-	assert_string_equal(row, "1 one two three four");
-	free(row);
-	row = screen_row(scr, 2);
-	assert_string_equal(row, "");
-	free(row);
+	tu_assert_screen_row(scr, 1, "1 one two three four");
+	tu_assert_screen_row(scr, 2, "");
 	assert_true(v->ops->action(v, NULL, AD_ACTION_RIGHT));
 	ad_screen_clear(scr, AD_SLOT_DEFAULT);
 	v->ops->draw(v, scr, &r, false);
-	row = screen_row(scr, 1);
-	assert_string_equal(row, "1 three four five si");
-	free(row);
+	tu_assert_screen_row(scr, 1, "1 three four five si");
 	assert_true(v->ops->action(v, NULL, AD_ACTION_LEFT));
 	/* Wrapped, left and right are not the view's. */
 	assert_true(v->ops->action(v, NULL, AD_ACTION_WRAP));
@@ -369,28 +324,17 @@ static void draw_tree(tree_fx *fx)
 static void test_tree_folds_with_counts(void **state)
 {
 	tree_fx *fx = *state;
-	char *row;
 
 	draw_tree(fx);
-	row = screen_row(fx->scr, 1);
-	assert_string_equal(row, "\xe2\x96\xbe code-reviewer  4 variants");
-	free(row);
-	row = screen_row(fx->scr, 2);
-	assert_string_equal(row, "  \xe2\x96\xb8 community.md  8 sections");
-	free(row);
+	tu_assert_screen_row(fx->scr, 1, "\xe2\x96\xbe code-reviewer  4 variants");
+	tu_assert_screen_row(fx->scr, 2, "  \xe2\x96\xb8 community.md  8 sections");
 	/* Open the variant: its frontmatter, then its sections. */
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_MOVE_DOWN));
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_RIGHT));
 	draw_tree(fx);
-	row = screen_row(fx->scr, 3);
-	assert_string_equal(row, "    \xe2\x96\xb8 frontmatter  4 fields");
-	free(row);
-	row = screen_row(fx->scr, 4);
-	assert_string_equal(row, "    \xe2\x96\xbe # Code Reviewer  7");
-	free(row);
-	row = screen_row(fx->scr, 5);
-	assert_string_equal(row, "        ## Scope");
-	free(row);
+	tu_assert_screen_row(fx->scr, 3, "    \xe2\x96\xb8 frontmatter  4 fields");
+	tu_assert_screen_row(fx->scr, 4, "    \xe2\x96\xbe # Code Reviewer  7");
+	tu_assert_screen_row(fx->scr, 5, "        ## Scope");
 	/* h on a child goes to its parent; on an open item folds it. */
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_MOVE_DOWN));
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_MOVE_DOWN));
@@ -398,15 +342,11 @@ static void test_tree_folds_with_counts(void **state)
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_LEFT));
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_LEFT));
 	draw_tree(fx);
-	row = screen_row(fx->scr, 4);
-	assert_string_equal(row, "    \xe2\x96\xb8 # Code Reviewer  7");
-	free(row);
+	tu_assert_screen_row(fx->scr, 4, "    \xe2\x96\xb8 # Code Reviewer  7");
 	/* zM folds everything, zR unfolds everything. */
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_FOLD_ALL));
 	draw_tree(fx);
-	row = screen_row(fx->scr, 2);
-	assert_string_equal(row, "\xe2\x96\xb8 release-manager  3 variants");
-	free(row);
+	tu_assert_screen_row(fx->scr, 2, "\xe2\x96\xb8 release-manager  3 variants");
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_UNFOLD_ALL));
 	assert_true(fx->tree->ops->action(fx->tree, NULL, AD_ACTION_LAST));
 	draw_tree(fx);
@@ -521,15 +461,13 @@ static void test_app_focus_and_close(void **state)
 static void test_app_sequences_and_unbound(void **state)
 {
 	ad_tui *tui = examples_tui(24, 80);
-	char *row;
+	char row[512];
 
 	(void)state;
 	/* The first key of a sequence waits, and says so. */
 	ad_tui_key(tui, 'z');
 	ad_tui_draw(tui);
-	row = screen_row(ad_tui_screen(tui), 23);
-	assert_non_null(strstr(row, "z-"));
-	free(row);
+	assert_non_null(strstr(tu_screen_row(ad_tui_screen(tui), 23, row, sizeof(row)), "z-"));
 	ad_tui_key(tui, 'M');
 	ad_tui_draw(tui);
 	assert_true(screen_has(ad_tui_screen(tui), "\xe2\x96\xb8 code-reviewer"));
@@ -538,16 +476,14 @@ static void test_app_sequences_and_unbound(void **state)
 	assert_true(screen_has(ad_tui_screen(tui), "C-x is not bound to anything"));
 	/* ...until the next key. */
 	keys(tui, "j");
-	row = screen_row(ad_tui_screen(tui), 23);
-	assert_null(strstr(row, "not bound"));
-	free(row);
+	assert_null(strstr(tu_screen_row(ad_tui_screen(tui), 23, row, sizeof(row)), "not bound"));
 	ad_tui_free(tui);
 }
 
 static void test_app_search_prompt(void **state)
 {
 	ad_tui *tui = examples_tui(24, 80);
-	char *row;
+	char row[512];
 
 	(void)state;
 	keys(tui, "/");
@@ -556,13 +492,9 @@ static void test_app_search_prompt(void **state)
 	ad_tui_key(tui, 0xE9);
 	ad_tui_key(tui, AD_KEY_BACKSPACE);
 	type(tui, "2");
-	row = screen_row(ad_tui_screen(tui), 23);
-	assert_string_equal(row, "/v2");
-	free(row);
+	tu_assert_screen_row(ad_tui_screen(tui), 23, "/v2");
 	keys(tui, "Enter");
-	row = screen_row(ad_tui_screen(tui), 23);
-	assert_non_null(strstr(row, " 9/10 "));
-	free(row);
+	assert_non_null(strstr(tu_screen_row(ad_tui_screen(tui), 23, row, sizeof(row)), " 9/10 "));
 	/* N goes the other way; with one match it stays. */
 	keys(tui, "N");
 	assert_true(screen_has(ad_tui_screen(tui), " 9/10 "));
@@ -574,9 +506,7 @@ static void test_app_search_prompt(void **state)
 	keys(tui, "/");
 	type(tui, "abc");
 	keys(tui, "Esc");
-	row = screen_row(ad_tui_screen(tui), 23);
-	assert_null(strstr(row, "abc"));
-	free(row);
+	assert_null(strstr(tu_screen_row(ad_tui_screen(tui), 23, row, sizeof(row)), "abc"));
 	ad_tui_free(tui);
 }
 

@@ -8,56 +8,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "userconfig.h"
-#include "term.h"
 #include "util.h"
+
+#include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 
-/* A temporary folder that stands in for $XDG_CONFIG_HOME and $HOME, and
- * the config loaded in the test; teardown removes the files made, in
- * reverse order. */
+/* $XDG_CONFIG_HOME and $HOME, and the config loaded in the test. */
 typedef struct {
-	char dir[64];
-	char *made[32];
-	size_t nmade;
+	tu_home home;
 	ad_config cfg;
 } fixture;
-
-static void make_path(fixture *fx, const char *rel, const char *text)
-{
-	ad_buf path = AD_BUF_INIT;
-
-	assert_true(fx->nmade < 32);
-	ad_buf_printf(&path, "%s/%s", fx->dir, rel);
-	if (text) {
-		FILE *f = fopen(ad_buf_cstr(&path), "wb");
-
-		assert_non_null(f);
-		assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-		assert_int_equal(fclose(f), 0);
-	} else {
-		assert_int_equal(mkdir(ad_buf_cstr(&path), 0700), 0);
-	}
-	fx->made[fx->nmade++] = ad_buf_detach(&path);
-}
 
 static int setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof(*fx));
-	const char *tmp = getenv("TMPDIR");
 
-	if (!fx)
+	if (!fx || tu_home_make(&fx->home, "adconf") < 0) {
+		free(fx);
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/adconfXXXXXX",
-		 tmp && tmp[0] == '/' && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(fx->dir))
-		return -1;
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
-	setenv("HOME", fx->dir, 1);
+	}
 	unsetenv("NO_COLOR");
 	*state = fx;
 	return 0;
@@ -68,14 +40,7 @@ static int teardown(void **state)
 	fixture *fx = *state;
 
 	ad_config_free(&fx->cfg);
-	while (fx->nmade > 0) {
-		char *p = fx->made[--fx->nmade];
-
-		if (remove(p) != 0)
-			fprintf(stderr, "cannot remove %s\n", p);
-		free(p);
-	}
-	rmdir(fx->dir);
+	tu_home_remove(&fx->home);
 	free(fx);
 	return 0;
 }
@@ -133,20 +98,6 @@ static void expect_problem(fixture *fx, const char *text, int line, int column,
 	snprintf(want, sizeof(want), "cfg:%d:%d: %s", line, column, message);
 	assert_string_equal(fx->cfg.problems[0], want);
 	ad_error_clear(&err);
-}
-
-static void assert_printable(const char *s)
-{
-	size_t len = strlen(s), i = 0;
-
-	while (i < len) {
-		unsigned cp;
-		size_t n = ad_utf8_decode(s + i, len - i, &cp);
-
-		assert_true(n > 0);
-		assert_false(cp < 0x20 || (cp >= 0x7F && cp < 0xA0));
-		i += n;
-	}
 }
 
 /* ------------------------------------------------------------ settings */
@@ -437,7 +388,7 @@ static void test_hostile(void **state)
 		ad_config_parse(&fx->cfg, "cfg", text, len, NULL, false, &err);
 		assert_non_null(fx->cfg.keymap);
 		for (i = 0; i < fx->cfg.nproblems; i++)
-			assert_printable(fx->cfg.problems[i]);
+			tu_assert_printable(fx->cfg.problems[i]);
 		ad_config_free(&fx->cfg);
 	}
 	ad_error_clear(&err);
@@ -458,10 +409,10 @@ static void test_load_file(void **state)
 
 	assert_true(ad_config_path(&path));
 	assert_non_null(strstr(ad_buf_cstr(&path), "/agentdiff/config"));
-	make_path(fx, "agentdiff", NULL);
-	make_path(fx, "agentdiff/mine", NULL);
-	make_path(fx, "agentdiff/mine/sea.theme", "color cursor white blue\n");
-	make_path(fx, "agentdiff/config", "theme mine/sea.theme\nbind q quit\n");
+	tu_home_put(&fx->home, "agentdiff", NULL);
+	tu_home_put(&fx->home, "agentdiff/mine", NULL);
+	tu_home_put(&fx->home, "agentdiff/mine/sea.theme", "color cursor white blue\n");
+	tu_home_put(&fx->home, "agentdiff/config", "theme mine/sea.theme\nbind q quit\n");
 	assert_int_equal(ad_config_load(&fx->cfg, NULL, &err), 0);
 	assert_string_equal(fx->cfg.theme.name, "sea");
 	assert_style(&fx->cfg.theme, AD_SLOT_CURSOR, 7, 4, 0);
@@ -483,11 +434,11 @@ static void test_load_bad_theme_file(void **state)
 	ad_error err = AD_ERROR_INIT;
 	ad_buf want = AD_BUF_INIT;
 
-	make_path(fx, "agentdiff", NULL);
-	make_path(fx, "agentdiff/bad.theme", "\ncolor gap nothing default\n");
-	make_path(fx, "agentdiff/config", "theme ./bad.theme\n");
+	tu_home_put(&fx->home, "agentdiff", NULL);
+	tu_home_put(&fx->home, "agentdiff/bad.theme", "\ncolor gap nothing default\n");
+	tu_home_put(&fx->home, "agentdiff/config", "theme ./bad.theme\n");
 	assert_int_equal(ad_config_load(&fx->cfg, NULL, &err), AD_EPARSE);
-	ad_buf_printf(&want, "%s/agentdiff/./bad.theme", fx->dir);
+	ad_buf_printf(&want, "%s/agentdiff/./bad.theme", fx->home.dir);
 	assert_string_equal(err.path, ad_buf_cstr(&want));
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.column, 11);
@@ -501,8 +452,8 @@ static void test_load_unreadable(void **state)
 	fixture *fx = *state;
 	ad_error err = AD_ERROR_INIT;
 
-	make_path(fx, "agentdiff", NULL);
-	make_path(fx, "agentdiff/config", NULL); /* a folder */
+	tu_home_put(&fx->home, "agentdiff", NULL);
+	tu_home_put(&fx->home, "agentdiff/config", NULL); /* a folder */
 	assert_int_equal(ad_config_load(&fx->cfg, NULL, &err), AD_EINVALID);
 	assert_int_equal(fx->cfg.nproblems, 1);
 	assert_non_null(strstr(fx->cfg.problems[0], "/agentdiff/config: is a directory"));
@@ -518,11 +469,11 @@ static void test_load_home(void **state)
 	ad_buf path = AD_BUF_INIT, want = AD_BUF_INIT;
 
 	unsetenv("XDG_CONFIG_HOME");
-	make_path(fx, ".config", NULL);
-	make_path(fx, ".config/agentdiff", NULL);
-	make_path(fx, ".config/agentdiff/config", "theme mono\n");
+	tu_home_put(&fx->home, ".config", NULL);
+	tu_home_put(&fx->home, ".config/agentdiff", NULL);
+	tu_home_put(&fx->home, ".config/agentdiff/config", "theme mono\n");
 	assert_true(ad_config_path(&path));
-	ad_buf_printf(&want, "%s/.config/agentdiff/config", fx->dir);
+	ad_buf_printf(&want, "%s/.config/agentdiff/config", fx->home.dir);
 	assert_string_equal(ad_buf_cstr(&path), ad_buf_cstr(&want));
 	assert_int_equal(ad_config_load(&fx->cfg, NULL, NULL), 0);
 	assert_theme(&fx->cfg.theme, "mono");
@@ -533,8 +484,8 @@ static void test_load_home(void **state)
 	assert_false(ad_config_path(&path));
 	assert_int_equal(ad_config_load(&fx->cfg, NULL, NULL), 0);
 	assert_theme(&fx->cfg.theme, "dark");
-	setenv("HOME", fx->dir, 1);
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
+	setenv("HOME", fx->home.dir, 1);
+	setenv("XDG_CONFIG_HOME", fx->home.dir, 1);
 	ad_buf_free(&path);
 	ad_buf_free(&want);
 }

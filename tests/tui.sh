@@ -8,7 +8,14 @@
 #   #! DIR [--size COLSxROWS] [PATH...]
 #
 # DIR is relative to the source tree, or @gen for the files that
-# tests/mkfixtures.sh writes.  What the run prints is compared with
+# tests/mkfixtures.sh writes, or @copy:DIR for a fresh copy of DIR that the
+# script may write into (the merge's tests); then a second line
+#
+#   #= FILE...
+#
+# names files of the copy to print after the run (what a merge wrote).
+# Editing goes to tests/tui/fake-editor.sh ($AD_EDITOR).  What the run
+# prints is compared with
 # tests/golden/tui/NAME.txt; as in golden.sh, stderr and a non-zero exit
 # status follow stdout after marker lines.  Timings printed by `stats` vary
 # from run to run and are replaced by N.
@@ -48,6 +55,12 @@ trap 'exit 1' HUP INT PIPE TERM
 HOME=$work/home
 XDG_CONFIG_HOME=$work/home/.config
 export HOME XDG_CONFIG_HOME
+AD_EDITOR="sh '$srcdir/tests/tui/fake-editor.sh'"
+TMPDIR=$work
+# A merge's commit must never find the repository the build is in.
+GIT_CEILING_DIRECTORIES=$work
+export AD_EDITOR TMPDIR GIT_CEILING_DIRECTORIES
+unset AD_FAKE_EDITOR VISUAL EDITOR 2>/dev/null || :
 if ! sh "$srcdir/tests/mkfixtures.sh" "$work/gen"; then
 	echo "tui: tests/mkfixtures.sh failed" >&2
 	exit 1
@@ -91,6 +104,11 @@ run() {
 	shift
 	case $dir in
 	@gen) dir=$work/gen ;;
+	@copy:*)
+		rm -rf "$work/copy" && mkdir -p "$work/copy" &&
+			cp -R "$srcdir/${dir#@copy:}/." "$work/copy/" || return 1
+		dir=$work/copy
+		;;
 	*) dir=$srcdir/$dir ;;
 	esac
 	(cd "$dir" && exec $run_timeout "$ad" "$@") >"$work/out" 2>"$work/err" </dev/null
@@ -125,6 +143,15 @@ for script in "$srcdir"/tests/tui/*.script; do
 	dir=$1
 	shift
 	run "$dir" --script "$script" "$@"
+	shown=$(sed -n '2s/^#= //p' "$script")
+	case $dir in
+	@copy:*)
+		for f in $shown; do
+			echo "-- file $f --"
+			cat "$work/copy/$f" 2>&1 || :
+		done >>"$work/actual"
+		;;
+	esac
 	check "$name" "$work/actual"
 done
 

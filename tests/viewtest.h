@@ -1,5 +1,6 @@
 /*
- * viewtest: helpers the view tests (test_sbs.c, test_matrix.c) share.
+ * viewtest: helpers the view tests (test_sbs.c, test_matrix.c) share;
+ * the screen helpers they use with them are in testutil.h.
  *
  * Include after <cmocka.h>.  Expected screens live in
  * tests/fixtures/views/screens/NAME.txt (the dump as text, then with
@@ -9,6 +10,7 @@
 #ifndef AD_VIEWTEST_H
 #define AD_VIEWTEST_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,8 @@
 #include "screen.h"
 #include "util.h"
 #include "view.h"
+
+#include "testutil.h"
 
 /* The views call these only with an app; unit tests drive them with a NULL
  * one, so reaching these is a failure. */
@@ -66,19 +70,63 @@ static ad_doc *vt_parse(const char *text, size_t len)
 	return doc;
 }
 
+/* The index of the section of doc titled title; fails the test if none. */
+static int vt_section_index(const ad_doc *doc, const char *title)
+{
+	size_t i;
+
+	for (i = 0; i < ad_doc_section_count(doc); i++)
+		if (!strcmp(ad_doc_sections(doc)[i].title, title))
+			return (int)i;
+	fail_msg("no section '%s'", title);
+	return -1;
+}
+
+/* The files of $AD_SHARED/seeds, at most max, in name order (so that
+ * failures read the same everywhere): each loaded into docs, its name in
+ * names; the caller frees both.  0 when AD_SHARED is not set. */
+static size_t vt_load_seeds(ad_doc **docs, char **names, size_t max)
+{
+	const char *shared = getenv("AD_SHARED");
+	ad_buf dir = AD_BUF_INIT;
+	struct dirent *e;
+	size_t n = 0, i, j;
+	DIR *d;
+
+	if (!shared || !*shared)
+		return 0;
+	ad_buf_printf(&dir, "%s/seeds", shared);
+	d = opendir(ad_buf_cstr(&dir));
+	while (d && (e = readdir(d)) != NULL && n < max) {
+		if (e->d_name[0] != '.')
+			names[n++] = ad_xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(names[j], names[i]) < 0) {
+				char *t = names[i];
+
+				names[i] = names[j], names[j] = t;
+			}
+	for (i = 0; i < n; i++) {
+		ad_buf p = AD_BUF_INIT;
+
+		ad_buf_printf(&p, "%s/%s", ad_buf_cstr(&dir), names[i]);
+		if (ad_doc_load(&docs[i], ad_buf_cstr(&p), NULL, NULL) < 0)
+			fail_msg("cannot load the seed %s", ad_buf_cstr(&p));
+		ad_buf_free(&p);
+	}
+	ad_buf_free(&dir);
+	return n;
+}
+
 static void vt_draw(ad_view *v, ad_screen *scr, bool focused)
 {
 	ad_rect r = { 0, 0, ad_screen_rows(scr), ad_screen_cols(scr) };
 
 	v->ops->draw(v, scr, &r, focused);
-}
-
-static char *vt_dump(const ad_screen *scr, bool slots)
-{
-	ad_buf out = AD_BUF_INIT;
-
-	ad_screen_dump(scr, &out, slots);
-	return ad_buf_detach(&out);
 }
 
 static char *vt_status(ad_view *v)
@@ -98,28 +146,6 @@ static void vt_assert_status(ad_view *v, const char *expect)
 	free(st);
 }
 
-/* Row r of the screen as text (trailing spaces trimmed), in buf. */
-static const char *vt_row(const ad_screen *scr, int r, char *buf, size_t size)
-{
-	char *all = vt_dump(scr, false), *p = all;
-	size_t i = 0;
-	int k;
-
-	for (k = 0; k < r && p; k++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	assert_non_null(p);
-	while (p[i] && p[i] != '\n' && i + 1 < size) {
-		buf[i] = p[i];
-		i++;
-	}
-	buf[i] = '\0';
-	free(all);
-	return buf;
-}
-
 /* The first screen row whose text contains s, or -1. */
 static int vt_find_row(const ad_screen *scr, const char *s)
 {
@@ -127,7 +153,7 @@ static int vt_find_row(const ad_screen *scr, const char *s)
 	int r;
 
 	for (r = 0; r < ad_screen_rows(scr); r++)
-		if (strstr(vt_row(scr, r, buf, sizeof(buf)), s))
+		if (strstr(tu_screen_row(scr, r, buf, sizeof(buf)), s))
 			return r;
 	return -1;
 }
@@ -136,7 +162,7 @@ static int vt_find_row(const ad_screen *scr, const char *s)
 static int vt_find_col(const ad_screen *scr, int r, const char *s)
 {
 	char buf[4096];
-	const char *row = vt_row(scr, r, buf, sizeof(buf)), *hit = strstr(row, s);
+	const char *row = tu_screen_row(scr, r, buf, sizeof(buf)), *hit = strstr(row, s);
 	int col = 0;
 	const char *p;
 
@@ -154,31 +180,6 @@ static int vt_find_col(const ad_screen *scr, int r, const char *s)
 	return col;
 }
 
-/* Every cell holds a printable code point and no wide character is cut
- * in half: nothing from a file can reach the terminal raw. */
-static void vt_assert_sane(const ad_screen *scr)
-{
-	int r, c;
-
-	for (r = 0; r < ad_screen_rows(scr); r++) {
-		for (c = 0; c < ad_screen_cols(scr); c++) {
-			const ad_cell *cell = ad_screen_cell(scr, r, c);
-
-			if (cell->width == 0) {
-				assert_true(c > 0);
-				assert_int_equal(ad_screen_cell(scr, r, c - 1)->width, 2);
-				continue;
-			}
-			assert_true(cell->cp >= 0x20);
-			assert_false(cell->cp >= 0x7F && cell->cp < 0xA0);
-			if (cell->width == 2) {
-				assert_true(c + 1 < ad_screen_cols(scr));
-				assert_int_equal(ad_screen_cell(scr, r, c + 1)->width, 0);
-			}
-		}
-	}
-}
-
 /* Compares the screen (text, then text with slots) with
  * tests/fixtures/views/screens/NAME.txt, or writes it there when
  * AD_UPDATE_GOLDEN=1. */
@@ -192,8 +193,8 @@ static void vt_expect_screen(const ad_screen *scr, const char *name)
 
 	ad_buf_printf(&rel, "tests/fixtures/views/screens/%s.txt", name);
 	path = vt_path(ad_buf_cstr(&rel));
-	text = vt_dump(scr, false);
-	slots = vt_dump(scr, true);
+	text = tu_screen_dump(scr, false);
+	slots = tu_screen_dump(scr, true);
 	ad_buf_printf(&got, "%s-- slots --\n%s", text, slots);
 	if (update && !strcmp(update, "1")) {
 		if (ad_write_file_atomic(path, got.ptr, got.size, &err) < 0)

@@ -48,7 +48,28 @@
 	X(SEARCH, "search", "/", "Search forward in the current pane") \
 	X(SEARCH_BACK, "search-back", "\\", "Search backward in the current pane") \
 	X(SEARCH_NEXT, "search-next", "n", "Next search match; next change when nothing is searched") \
-	X(SEARCH_PREV, "search-prev", "N", "Previous search match")
+	X(SEARCH_PREV, "search-prev", "N", "Previous search match") \
+	/* merging */ \
+	X(MERGE, "merge", "M", "Merge the variants compared: choose each row's version") \
+	X(TAKE_1, "take-1", "1 <", "Merge: take variant 1's version of the row (the left one)") \
+	X(TAKE_2, "take-2", "2 >", "Merge: take variant 2's version of the row (the right one)") \
+	X(TAKE_3, "take-3", "3", "Merge: take variant 3's version of the row") \
+	X(TAKE_4, "take-4", "4", "Merge: take variant 4's version of the row") \
+	X(TAKE_5, "take-5", "5", "Merge: take variant 5's version of the row") \
+	X(TAKE_6, "take-6", "6", "Merge: take variant 6's version of the row") \
+	X(TAKE_7, "take-7", "7", "Merge: take variant 7's version of the row") \
+	X(TAKE_8, "take-8", "8", "Merge: take variant 8's version of the row") \
+	X(TAKE_9, "take-9", "9", "Merge: take variant 9's version of the row") \
+	X(TAKE_ALSO, "take-also", "+", "Merge: also take the version under the cursor, after the others (or not)") \
+	X(DROP, "drop", "d -", "Merge: leave the row out of the result") \
+	X(EDIT, "edit", "e", "Merge: edit the row's text in $EDITOR") \
+	X(MOVE_ROW_UP, "move-row-up", "K", "Merge: move the section up") \
+	X(MOVE_ROW_DOWN, "move-row-down", "J", "Merge: move the section down") \
+	X(UNION, "union", "u", "Merge: a list field (tools) as the union of the variants' names") \
+	X(INTERSECTION, "intersection", "i", "Merge: a list field as the names all variants share") \
+	X(PREVIEW, "preview", "P", "Merge: show the result and check's findings, or the rows again") \
+	X(WRITE, "write", "W", "Merge: write the result and its plan to a file") \
+	X(COMMIT, "commit", "C", "Merge: commit the written file in its git repository")
 
 typedef enum {
 	AD_ACTION_NONE = 0,

@@ -17,6 +17,7 @@ static const struct {
 	{ AD_ACTION_FOLD_TOGGLE, "Folding" },
 	{ AD_ACTION_MARK, "Comparing" },
 	{ AD_ACTION_SEARCH, "Searching" },
+	{ AD_ACTION_MERGE, "Merging" },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

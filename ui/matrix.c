@@ -761,6 +761,16 @@ static void matrix_status(ad_view *view, ad_buf *out)
 	}
 }
 
+static size_t matrix_variants(ad_view *view, const ad_doc *const **docs,
+			      const char *const **labels)
+{
+	matrix_view *v = (matrix_view *)view;
+
+	*docs = (const ad_doc *const *)v->docs;
+	*labels = (const char *const *)v->labels;
+	return v->n;
+}
+
 static void matrix_free(ad_view *view)
 {
 	matrix_view *v = (matrix_view *)view;
@@ -783,6 +793,7 @@ static const ad_view_ops matrix_ops = {
 	.search = matrix_search,
 	.mouse = matrix_mouse,
 	.status = matrix_status,
+	.variants = matrix_variants,
 	.free = matrix_free,
 };
 

@@ -43,6 +43,10 @@
 
 typedef struct ad_mergemodel ad_mergemodel;
 
+/* Each choice applies the plan again, which costs the square of the
+ * sections: variants with more than this many are not merged here. */
+#define AD_MERGE_MAX_SECTIONS 5000
+
 typedef enum {
 	AD_MERGE_ROW_FRONTMATTER, /* the block: whose fences, or none */
 	AD_MERGE_ROW_FIELD,
@@ -58,10 +62,14 @@ typedef enum {
 
 typedef struct {
 	ad_merge_row_kind kind;
+	size_t id;          /* its index before any move: stable, for caches */
 	/* A section's title, a field's key, or "frontmatter"; from a
 	 * document, unsanitized. */
 	const char *title;
 	int depth;          /* sections: nesting depth; fields 1; the block 0 */
+	/* Sections: the first variant's section that names the row (for
+	 * its kind, level and tag); borrowed from its document. */
+	const ad_section *section;
 	bool preamble;      /* the text before the first section */
 	/* A preamble of nothing but blank lines: kept where it is and taken
 	 * like any row, but not worth showing or moving. */
@@ -85,7 +93,8 @@ typedef struct {
  * and so may any srcs[i]: that variant is then the file at its document's
  * path, as read (its bytes are the document's).  Every row starts as the
  * first variant has it: taken from it where it has the row, left out where
- * it does not.  Fails with AD_EINVALID for a bad n, AD_EIO when the
+ * it does not.  Fails with AD_EINVALID for a bad n, AD_ETOOBIG for a
+ * variant of more than AD_MERGE_MAX_SECTIONS sections, AD_EIO when the
  * variants cannot be aligned.
  */
 int ad_mergemodel_new(ad_mergemodel **out, const ad_doc *const *docs,
@@ -129,7 +138,7 @@ int ad_mergemodel_set_mode(ad_mergemodel *m, size_t i, ad_merge_choice mode);
  * taken, in order (a section's own text, as the result has it), or the
  * first variant's that has the row when none is.  AD_EINVALID for the
  * block row. */
-int ad_mergemodel_edit_text(const ad_mergemodel *m, size_t i, ad_buf *out);
+int ad_mergemodel_edit_text(ad_mergemodel *m, size_t i, ad_buf *out);
 /* Row i becomes text (a field: whole "key: value" lines).  Its base is
  * the first version taken, else the first variant having the row. */
 int ad_mergemodel_set_text(ad_mergemodel *m, size_t i, const char *text, size_t len);

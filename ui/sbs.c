@@ -35,6 +35,7 @@ typedef struct {
 typedef struct {
 	ad_view base;
 	const char *label[2];
+	const ad_doc *doc[2];    /* for a merge of the two */
 	ad_sbsmodel *m;
 	bool *folded;            /* per block */
 
@@ -791,6 +792,16 @@ static void sbs_status(ad_view *view, ad_buf *out)
 		ad_buf_printf(out, " \xC2\xB7 column %d", v->hscroll + 1);
 }
 
+static size_t sbs_variants(ad_view *view, const ad_doc *const **docs,
+			   const char *const **labels)
+{
+	sbs_view *v = (sbs_view *)view;
+
+	*docs = v->doc;
+	*labels = v->label;
+	return 2;
+}
+
 static void sbs_free(ad_view *view)
 {
 	sbs_view *v = (sbs_view *)view;
@@ -814,6 +825,7 @@ static const ad_view_ops sbs_ops = {
 	.search = sbs_search,
 	.mouse = sbs_mouse,
 	.status = sbs_status,
+	.variants = sbs_variants,
 	.free = sbs_free,
 };
 
@@ -833,6 +845,8 @@ ad_view *ad_sbs_view_new_at(const ad_doc *a, const ad_doc *b, const char *label_
 	v->base.ops = &sbs_ops;
 	v->label[0] = label_a ? label_a : ad_doc_path(a);
 	v->label[1] = label_b ? label_b : ad_doc_path(b);
+	v->doc[0] = a;
+	v->doc[1] = b;
 	if ((error = ad_sbsmodel_build(&v->m, a, b)) < 0) {
 		ad_error_set(err, error, ad_doc_path(a), 0, 0, "cannot compare with %s",
 			     ad_doc_path(b));

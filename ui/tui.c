@@ -25,7 +25,10 @@
 #include <curses.h>
 #include <term.h>
 
+#include "compare.h"
+#include "editor.h"
 #include "help.h"
+#include "mergeview.h"
 #include "textview.h"
 #include "tree.h"
 #include "tui.h"
@@ -69,6 +72,16 @@ struct ad_tui {
 	int search_dir;
 	int pending; /* first key of a sequence, or -1 */
 	bool quit, full_redraw;
+	/* A view's question (ad_tui_ask): the prompt's text is the answer. */
+	ad_buf ask;
+	ad_tui_answer_fn ask_fn;
+	void *ask_payload;
+	bool on_terminal; /* inside ad_tui_run_terminal() */
+	/* The command line's own variants (ad_tui_open_variants), borrowed. */
+	const ad_doc *const *var_docs;
+	const ad_vsource *var_srcs;
+	size_t nvars;
+	char *output;
 
 	double *times, *cpu_times;
 	size_t ntimes, captimes;
@@ -97,6 +110,8 @@ ad_tui *ad_tui_new(const ad_tui_options *opts)
 	tui->text = ad_text_view_new("text");
 	tui->pending = -1;
 	tui->search_dir = 1;
+	if (opts->output)
+		tui->output = ad_xstrdup(opts->output);
 	return tui;
 }
 
@@ -132,6 +147,8 @@ void ad_tui_free(ad_tui *tui)
 	ad_keymap_free(tui->km);
 	ad_buf_free(&tui->msg);
 	ad_buf_free(&tui->prompt);
+	ad_buf_free(&tui->ask);
+	free(tui->output);
 	free(tui->needle);
 	free(tui->times);
 	free(tui->cpu_times);
@@ -265,6 +282,45 @@ ad_view *ad_tui_focus(const ad_tui *tui)
 	return tui->pane == 0 ? tui->tree : tui->text;
 }
 
+int ad_tui_open_variants(ad_tui *tui, const ad_doc *const *docs, const ad_vsource *srcs,
+			 size_t n, ad_error *err)
+{
+	const char **labels;
+	ad_view *v;
+	size_t i;
+
+	if (n < 2)
+		return ad_error_set(err, AD_EUSAGE, NULL, 0, 0, "two or more variants are compared");
+	labels = ad_xcalloc(n, sizeof(*labels));
+	for (i = 0; i < n; i++)
+		labels[i] = ad_doc_path(docs[i]);
+	v = n == 2 ? ad_sbs_view_new(docs[0], docs[1], labels[0], labels[1], -1, err)
+		   : ad_matrix_view_new(docs, labels, n, err);
+	free(labels);
+	if (!v)
+		return err && err->code ? err->code : AD_ERROR;
+	tui->var_docs = docs;
+	tui->var_srcs = srcs;
+	tui->nvars = n;
+	ad_tui_push_view(tui, v);
+	return 0;
+}
+
+const ad_vsource *ad_tui_source_of(const ad_tui *tui, const ad_doc *doc)
+{
+	size_t i;
+
+	for (i = 0; tui && tui->var_srcs && i < tui->nvars; i++)
+		if (tui->var_docs[i] == doc)
+			return &tui->var_srcs[i];
+	return NULL;
+}
+
+const char *ad_tui_output(const ad_tui *tui)
+{
+	return tui ? tui->output : NULL;
+}
+
 const ad_screen *ad_tui_screen(const ad_tui *tui)
 {
 	return tui->scr;
@@ -356,8 +412,12 @@ static void draw_status(ad_tui *tui)
 
 	ad_screen_fill(tui->scr, y, 0, cols, ' ', AD_SLOT_STATUS_BAR);
 	if (tui->prompting) {
-		x = ad_screen_puts(tui->scr, y, 0, cols, tui->prompt_dir < 0 ? "\\" : "/",
-				   AD_SLOT_STATUS_BAR, AD_CELL_BOLD);
+		if (tui->ask_fn)
+			x = ad_screen_put(tui->scr, y, 0, cols - 1, ad_buf_cstr(&tui->ask), tui->ask.size,
+					  AD_SLOT_STATUS_BAR, AD_CELL_BOLD);
+		else
+			x = ad_screen_puts(tui->scr, y, 0, cols, tui->prompt_dir < 0 ? "\\" : "/",
+					   AD_SLOT_STATUS_BAR, AD_CELL_BOLD);
 		x += ad_screen_put(tui->scr, y, x, cols - x - 1, tui->prompt.ptr ? tui->prompt.ptr : "",
 				   tui->prompt.size, AD_SLOT_STATUS_BAR, 0);
 		/* The prompt's cursor. */
@@ -506,6 +566,18 @@ static void view_action(ad_tui *tui, ad_action a)
 		ad_tui_message(tui, AD_SLOT_WARNING,
 			       "no changes here: mark two variants with m, then press c");
 		break;
+	case AD_ACTION_MERGE: {
+		const ad_doc *const *docs = NULL;
+		const char *const *labels = NULL;
+		size_t n = v && v->ops->variants ? v->ops->variants(v, &docs, &labels) : 0;
+
+		if (n >= 2)
+			ad_merge_view_open(tui, docs, labels, n);
+		else
+			ad_tui_message(tui, AD_SLOT_WARNING,
+				       "nothing to merge here: compare variants (m, c), then M");
+		break;
+	}
 	default:
 		break;
 	}
@@ -578,6 +650,35 @@ static void put_utf8(ad_buf *out, unsigned cp)
 	ad_buf_put(out, b, n);
 }
 
+/* Hands the answer (NULL: cancelled) to the view that asked; it may ask
+ * again. */
+static void answer_ask(ad_tui *tui, const char *answer)
+{
+	ad_tui_answer_fn fn = tui->ask_fn;
+	void *payload = tui->ask_payload;
+	char *copy = answer ? ad_xstrdup(answer) : NULL;
+
+	tui->ask_fn = NULL;
+	tui->ask_payload = NULL;
+	fn(tui, payload, copy);
+	free(copy);
+}
+
+void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_answer_fn fn,
+		void *payload)
+{
+	tui->prompting = true;
+	tui->ask_fn = fn;
+	tui->ask_payload = payload;
+	ad_buf_clear(&tui->ask);
+	ad_buf_puts(&tui->ask, question);
+	ad_buf_clear(&tui->prompt);
+	if (initial)
+		ad_buf_puts(&tui->prompt, initial);
+	ad_keymap_reset(tui->km);
+	tui->pending = -1;
+}
+
 static void prompt_key(ad_tui *tui, int key)
 {
 	size_t n;
@@ -586,6 +687,10 @@ static void prompt_key(ad_tui *tui, int key)
 	case AD_KEY_ENTER:
 	case '\r':
 		tui->prompting = false;
+		if (tui->ask_fn) {
+			answer_ask(tui, ad_buf_cstr(&tui->prompt));
+			return;
+		}
 		if (tui->prompt.size) {
 			free(tui->needle);
 			tui->needle = ad_xstrdup(ad_buf_cstr(&tui->prompt));
@@ -597,6 +702,8 @@ static void prompt_key(ad_tui *tui, int key)
 	case AD_KEY_ESC:
 	case AD_KEY_CTRL('g'):
 		tui->prompting = false;
+		if (tui->ask_fn)
+			answer_ask(tui, NULL);
 		return;
 	case AD_KEY_CTRL('u'):
 		ad_buf_clear(&tui->prompt);
@@ -605,6 +712,8 @@ static void prompt_key(ad_tui *tui, int key)
 	case AD_KEY_CTRL('h'):
 	case 0x7F:
 		if (tui->prompt.size == 0) {
+			if (tui->ask_fn)
+				return; /* a question is answered or cancelled, not erased */
 			tui->prompting = false;
 			return;
 		}
@@ -1061,6 +1170,7 @@ int ad_tui_run_terminal(ad_tui *tui, const ad_theme *mono_theme, bool no_color,
 	getmaxyx(stdscr, rows, cols);
 	ad_tui_resize(tui, rows, cols);
 	ts.shadow = ad_screen_new(rows, cols);
+	tui->on_terminal = true;
 	ad_tui_draw(tui);
 	flush(tui, &ts);
 	while (!tui->quit && !got_signal) {
@@ -1089,6 +1199,7 @@ int ad_tui_run_terminal(ad_tui *tui, const ad_theme *mono_theme, bool no_color,
 		ad_tui_draw(tui);
 		flush(tui, &ts);
 	}
+	tui->on_terminal = false;
 	endwin();
 	delscreen(sp);
 	sigaction(SIGINT, &old_int, NULL);
@@ -1096,4 +1207,28 @@ int ad_tui_run_terminal(ad_tui *tui, const ad_theme *mono_theme, bool no_color,
 	sigaction(SIGHUP, &old_hup, NULL);
 	ad_screen_free(ts.shadow);
 	return 0;
+}
+
+/* Above the curses front end's loop, but it is the one other place that
+ * suspends curses: the editor gets the terminal as the shell left it. */
+int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err)
+{
+	const char *cmd = ad_editor_command(!tui->on_terminal);
+	int rc;
+
+	if (!cmd)
+		return ad_error_set(err, AD_EINVALID, NULL, 0, 0,
+				    "no editor without a terminal: set AD_EDITOR");
+	if (tui->on_terminal) {
+		def_prog_mode();
+		endwin();
+	}
+	rc = ad_editor_run(cmd, path, !tui->on_terminal, err);
+	if (tui->on_terminal) {
+		reset_prog_mode();
+		curs_set(0);
+		refresh();
+		tui->full_redraw = true;
+	}
+	return rc;
 }

@@ -34,6 +34,7 @@
 #include "theme.h"
 #include "util.h"
 #include "view.h"
+#include "vsource.h"
 
 /* Below this the app shows only a "terminal too small" screen. */
 #define AD_TUI_MIN_COLS 40
@@ -50,10 +51,13 @@ typedef struct {
 	const ad_theme *theme;
 	/* Taken, even on failure; NULL: AD_ACTIONS' default keys. */
 	ad_keymap *keymap;
+	/* Where a merge is written unless the user says otherwise (--output);
+	 * NULL: the first variant's file. */
+	const char *output;
 } ad_tui_options;
 
 #define AD_TUI_OPTIONS_VERSION 1
-#define AD_TUI_OPTIONS_INIT { AD_TUI_OPTIONS_VERSION, NULL, 0, 24, 80, NULL, NULL }
+#define AD_TUI_OPTIONS_INIT { AD_TUI_OPTIONS_VERSION, NULL, 0, 24, 80, NULL, NULL, NULL }
 
 /* A new app with an empty browser; start the scan with ad_tui_scan(). */
 ad_tui *ad_tui_new(const ad_tui_options *opts);
@@ -83,6 +87,32 @@ const ad_theme *ad_tui_theme(const ad_tui *tui);
 /* The focused view (the top of the stack, or the browser's focused
  * pane); borrowed. */
 ad_view *ad_tui_focus(const ad_tui *tui);
+
+/*
+ * Variants the command line loaded itself (REV:PATH arguments,
+ * --history): opened compared, side by side for two and in the matrix for
+ * more, on top of the browser.  docs and srcs (n of each; srcs may be
+ * NULL) are borrowed and must outlive the app.
+ */
+int ad_tui_open_variants(ad_tui *tui, const ad_doc *const *docs, const ad_vsource *srcs,
+			 size_t n, ad_error *err);
+/* Where doc came from when ad_tui_open_variants() was given it; NULL for
+ * the workspace's files (a file at the document's path). */
+const ad_vsource *ad_tui_source_of(const ad_tui *tui, const ad_doc *doc);
+/* The options' output, or NULL. */
+const char *ad_tui_output(const ad_tui *tui);
+
+/*
+ * For views: asks a question in the status bar, with initial as the
+ * answer to edit.  fn gets the answer when Enter is pressed, or NULL when
+ * Esc cancels; until then the keys go to the question.  fn may ask again.
+ */
+typedef void (*ad_tui_answer_fn)(ad_tui *tui, void *payload, const char *answer);
+void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_answer_fn fn,
+		void *payload);
+/* For views: runs the user's editor on path (ui/editor.h), handing it the
+ * terminal; in the scripted mode, $AD_EDITOR without a terminal. */
+int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err);
 
 /* Time taken by each key, from its arrival to the end of its redraw into
  * the screen, in microseconds: count, 50th and 99th percentile, maximum of

@@ -13,8 +13,10 @@
 #define AD_VIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "actions.h"
+#include "doc.h"
 #include "screen.h"
 
 typedef struct ad_tui ad_tui;
@@ -54,6 +56,10 @@ typedef struct {
 	/* One line for the status bar ("line 12/340, 3 of 9 changes");
 	 * may be NULL. */
 	void (*status)(ad_view *v, ad_buf *out);
+	/* The variants the view compares and their labels (borrowed, living
+	 * as long as the view), for the app to start a merge of them; returns
+	 * how many.  May be NULL: nothing to merge. */
+	size_t (*variants)(ad_view *v, const ad_doc *const **docs, const char *const **labels);
 	void (*free)(ad_view *v);
 } ad_view_ops;
 
