@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 
 		while (n-- > 0)
 			sink += structural((const ad_doc *const *)docs);
-		return 0;
+		goto done;
 	}
 
 	TIME_IT(t, 200, sink += structural((const ad_doc *const *)docs));
@@ -255,6 +255,7 @@ int main(int argc, char **argv)
 		       "`git diff --no-index` (pair written to /tmp/agentdiff-bench-[ab].md).\n");
 	}
 
+done:
 	for (i = 0; i < MAX_VARIANTS; i++) {
 		ad_doc_free(docs[i]);
 		ad_buf_free(&var[i]);

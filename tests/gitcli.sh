@@ -81,10 +81,7 @@ $err" ;;
 new_repo() {
 	repo=$work/$1
 	mkdir -p "$repo/agents" "$repo/docs" && cd "$repo" || exit 1
-	git init -q . && git symbolic-ref HEAD refs/heads/main
-	git config user.name "Agent Diff Test"
-	git config user.email "test@example.invalid"
-	git config commit.gpgsign false
+	git_init
 	cp "$ex/v1.md" agents/x.md
 	git add -A && git commit -q -m "x: first"
 	cp "$ex/v2.md" agents/x.md
@@ -268,8 +265,7 @@ finish
 
 start apply-commit-unborn-detached
 mkdir -p "$work/fresh" && cd "$work/fresh" || exit 1
-git init -q . && git symbolic-ref HEAD refs/heads/trunk
-git config user.name "Agent Diff Test" && git config user.email "test@example.invalid"
+git_init trunk
 cp "$ex/v1.md" a.md && cp "$ex/v2.md" b.md
 run plan -o m.plan --output merged.md a.md b.md
 run apply --commit m.plan

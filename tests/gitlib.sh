@@ -17,7 +17,8 @@
 #     repository around $work: HOME is $work/home, GIT_CONFIG_NOSYSTEM is
 #     set, git's variables are unset, GIT_CEILING_DIRECTORIES is $work;
 #   - counts cases in passed and failed; fail MESSAGE marks the current
-#     case ($case_name) failed.
+#     case ($case_name) failed;
+#   - git_init [BRANCH] makes the current folder a repository.
 
 srcdir=${AD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${AD_BUILDDIR:-$srcdir}
@@ -70,4 +71,15 @@ failed=0
 fail() {
 	echo "FAIL $case_name: $*"
 	case_ok=0
+}
+
+# git_init [BRANCH]: the current folder as a new repository on BRANCH (main
+# if not given, whatever git's default), with an identity of its own and no
+# commit signing.
+git_init() {
+	git init -q . || exit 1
+	git symbolic-ref HEAD "refs/heads/${1:-main}"
+	git config user.name "Agent Diff Test"
+	git config user.email "test@example.invalid"
+	git config commit.gpgsign false
 }

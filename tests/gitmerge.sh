@@ -29,11 +29,7 @@ unset GIT_MERGE_AUTOEDIT GIT_EDITOR 2>/dev/null || :
 new_repo() {
 	repo=$work/$case_name
 	mkdir -p "$repo/agents" && cd "$repo" || exit 1
-	git init -q . || exit 1
-	git symbolic-ref HEAD refs/heads/main
-	git config user.name "Agent Diff Test"
-	git config user.email "test@example.invalid"
-	git config commit.gpgsign false
+	git_init
 	git config core.autocrlf false
 	git config merge.agentdiff.name "agentdiff section-level merge"
 	git config merge.agentdiff.driver "'$ad' merge-driver %O %A %B %L %P"
