@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "align.h"
 #include "benchutil.h"
@@ -131,15 +132,21 @@ static size_t structural(const ad_doc *const *docs)
 		(result) = best_;                                                 \
 	} while (0)
 
+/* Best of three runs of cmd, in seconds; -1 when it does not run or
+ * exits with more than 1 (diff's "differences"), so that a missing binary
+ * is not timed as a fast one. */
 static double time_command(const char *cmd)
 {
 	double best = 1e9, t0;
-	int k;
+	int k, status;
 
 	for (k = 0; k < 3; k++) {
 		t0 = bench_now();
-		if (system(cmd) == -1)
+		status = system(cmd);
+		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+			fprintf(stderr, "bench_diff: failed: %s\n", cmd);
 			return -1;
+		}
 		if (bench_now() - t0 < best)
 			best = bench_now() - t0;
 	}
@@ -245,6 +252,8 @@ int main(int argc, char **argv)
 		snprintf(cmd, sizeof(cmd), "'%s' diff --color=never %s %s >/dev/null 2>&1",
 			 argv[2], pa, pb);
 		ta = time_command(cmd);
+		if (tg < 0 || ta < 0)
+			return 1;
 		printf("%-44s %10.1f ms\n", "git diff --no-index", tg * 1e3);
 		printf("%-44s %10.1f ms   ratio %.2f (target <= 2)\n", "agentdiff diff (large: line by line)",
 		       ta * 1e3, tg > 0 ? ta / tg : 0.0);
