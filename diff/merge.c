@@ -1655,9 +1655,14 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 
 		res->out.size -= e;
 		if (e && res->items && res->nitems) {
-			for (i = 0; i < res->nitems; i++)
+			for (i = 0; i < res->nitems; i++) {
+				/* An item that held only the dropped line
+				 * ending becomes empty at the end. */
+				if (res->items[i].start > res->out.size)
+					res->items[i].start = res->out.size;
 				if (res->items[i].end > res->out.size)
 					res->items[i].end = res->out.size;
+			}
 		}
 	}
 

@@ -1206,16 +1206,32 @@ done:
 
 /* ---------------------------------------------------------------- writing */
 
+/* A string as the plan's reader reads it back, in plain text that is safe
+ * to show on a terminal: controls, C1 controls and bytes that are not
+ * UTF-8 are written as \x escapes. */
 static void S_quote(ad_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, n, k;
+	unsigned cp;
 
 	ad_buf_putc(out, '"');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\') {
+		if (c >= 0x80) {
+			n = ad_utf8_decode(s + i, len - i, &cp);
+			if (n && cp >= 0xa0) {
+				ad_buf_put(out, s + i, n);
+			} else {
+				for (k = 0; k < (n ? n : 1); k++) {
+					ad_buf_puts(out, "\\x");
+					ad_buf_putc(out, hex[(unsigned char)s[i + k] >> 4]);
+					ad_buf_putc(out, hex[(unsigned char)s[i + k] & 15]);
+				}
+			}
+			i += (n ? n : 1) - 1;
+		} else if (c == '"' || c == '\\') {
 			ad_buf_putc(out, '\\');
 			ad_buf_putc(out, (char)c);
 		} else if (c == '\n') {

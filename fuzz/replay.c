@@ -35,12 +35,9 @@
  * Checks turned off (AD_FUZZ_IGNORE, see invariants.h) while a known bug is
  * being fixed, so that `make check` stays green; its reproducer waits in
  * fuzz/pending/.  An AD_FUZZ_IGNORE in the environment (even empty) wins.
- *
- * merge-items: diff/merge.c drops a final line ending that ours lacks but
- * leaves an item starting past the new end (start > end;
- * fuzz/pending/merge/item-past-trimmed-eol).
+ * None at the moment.
  */
-#define KNOWN_ISSUES "merge-items"
+#define KNOWN_ISSUES ""
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -46,6 +46,9 @@ const char *ad_cli_plural(size_t n, const char *one, const char *many);
 /* Appends s sanitized and cut to at most width characters, on a
  * character boundary; "..." marks a cut. */
 void ad_cli_put_cut(ad_buf *out, const char *s, size_t len, size_t width);
+/* Writes a result file's bytes to stdout as they are, or, when stdout is
+ * a terminal, line by line with controls made visible; 0 or -1. */
+int ad_cli_write_result(const char *data, size_t len);
 /* Writes a whole buffer to stdout; returns 0 or -1 on a write error. */
 int ad_cli_write_stdout(const ad_buf *buf);
 

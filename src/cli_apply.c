@@ -472,7 +472,7 @@ int ad_cli_apply(int argc, char **argv)
 	}
 
 	if (to_stdout) {
-		if (ad_cli_write_stdout(&res->text) < 0) {
+		if (ad_cli_write_result(res->text.ptr ? res->text.ptr : "", res->text.size) < 0) {
 			ad_cli_errorf("error writing to standard output");
 			goto done;
 		}

@@ -147,27 +147,6 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-/* The result on a terminal: each line's controls made visible. */
-static void print_sanitized(const ad_merge_result *res)
-{
-	const char *p = ad_merge_result_data(res);
-	size_t n = ad_merge_result_size(res), i = 0;
-
-	while (i < n) {
-		size_t e = i, content;
-
-		while (e < n && p[e] != '\n')
-			e++;
-		content = e;
-		if (e < n && content > i && p[content - 1] == '\r')
-			content--;
-		ad_cli_put_sanitized(stdout, p + i, content - i);
-		if (e < n)
-			fputc('\n', stdout);
-		i = e < n ? e + 1 : e;
-	}
-}
-
 static const char *moved_text(unsigned moved)
 {
 	switch (moved) {
@@ -485,17 +464,10 @@ int ad_cli_merge(int argc, char **argv)
 			ad_cli_errorf("error writing to standard output");
 			goto done;
 		}
-	} else if (!output) {
-		if (isatty(STDOUT_FILENO) == 1) {
-			print_sanitized(res);
-		} else {
-			ad_buf view = { (char *)ad_merge_result_data(res), ad_merge_result_size(res), 0 };
-
-			if (ad_cli_write_stdout(&view) < 0) {
-				ad_cli_errorf("error writing to standard output");
-				goto done;
-			}
-		}
+	} else if (!output &&
+		   ad_cli_write_result(ad_merge_result_data(res), ad_merge_result_size(res)) < 0) {
+		ad_cli_errorf("error writing to standard output");
+		goto done;
 	}
 	if (report)
 		print_report(stderr, res);

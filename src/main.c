@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cli.h"
@@ -109,6 +110,30 @@ void ad_cli_put_cut(ad_buf *out, const char *s, size_t len, size_t width)
 	if (i < clean.size)
 		ad_buf_puts(out, "...");
 	ad_buf_free(&clean);
+}
+
+int ad_cli_write_result(const char *data, size_t len)
+{
+	ad_buf view = { (char *)data, len, 0 };
+	size_t i = 0;
+
+	if (isatty(STDOUT_FILENO) != 1)
+		return ad_cli_write_stdout(&view);
+	/* On a terminal: each line's controls made visible. */
+	while (i < len) {
+		size_t e = i, content;
+
+		while (e < len && data[e] != '\n')
+			e++;
+		content = e;
+		if (e < len && content > i && data[content - 1] == '\r')
+			content--;
+		ad_cli_put_sanitized(stdout, data + i, content - i);
+		if (e < len)
+			fputc('\n', stdout);
+		i = e < len ? e + 1 : e;
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
 int ad_cli_write_stdout(const ad_buf *buf)

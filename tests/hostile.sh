@@ -200,12 +200,8 @@ raw_controls() {
 
 # Cases that fail because of a bug already reported to the owner of the
 # code: they print XFAIL instead of failing the run, and XPASS once fixed
-# (then take them off the list).
-#   esc-plan: the plan writer (src/cli_apply.c) writes C1 controls such as
-#   U+009B (CSI) raw inside quoted titles, where it escapes C0 ones;
-#   esc-apply-tty: `apply -o -` writes the merged bytes raw to a terminal,
-#   where `merge` shows them sanitized.
-known_failures=' esc-plan esc-apply-tty '
+# (then take them off the list).  None at the moment.
+known_failures=' '
 
 # case NAME STATUS PATTERN [raw] -- ARGS...: runs agentdiff ARGS in $in;
 # STATUS is the exit status expected; PATTERN an extended regular
