@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <cmark.h>
+
 #include "align.h"
 #include "benchutil.h"
 #include "doc.h"
@@ -195,6 +197,24 @@ int main(int argc, char **argv)
 	TIME_IT(t, 200, sink += structural((const ad_doc *const *)docs));
 	printf("%-44s %10.1f us   (target < 200 us)\n",
 	       "2-way structural diff (align+fmdiff+hunks)", t * 1e6);
+	{
+		/* A reference in the same run, since this machine's speed
+		 * varies from run to run: bare cmark parsing the same pair. */
+		double tc;
+
+		TIME_IT(tc, 200, {
+			int v_;
+
+			for (v_ = 0; v_ < 2; v_++) {
+				cmark_node *n_ = cmark_parse_document(var[v_].ptr, var[v_].size,
+								      CMARK_OPT_DEFAULT);
+				sink += n_ != NULL;
+				cmark_node_free(n_);
+			}
+		});
+		printf("%-44s %10.1f us   (2-way diff = %.2fx this)\n",
+		       "  reference: cmark parsing the same pair", tc * 1e6, t / tc);
+	}
 
 	{
 		ad_align *al = NULL;
