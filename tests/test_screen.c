@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "screen.h"
+#include "view.h"
 
 #include "testutil.h"
 
@@ -261,6 +262,27 @@ static void test_any_bytes(void **state)
 	}
 }
 
+/* The search every view shares: ASCII letters without case, other bytes
+ * as they are, from an offset, within the length given. */
+static void test_view_find(void **state)
+{
+	static const char hay[] = "Role: the ROLE of \xc3\x89t\xc3\xa9";
+	size_t at = 99;
+
+	(void)state;
+	assert_true(ad_view_find(hay, strlen(hay), "role", 0, &at));
+	assert_int_equal(at, 0);
+	assert_true(ad_view_find(hay, strlen(hay), "rOlE", 1, &at));
+	assert_int_equal(at, 10);
+	assert_false(ad_view_find(hay, 13, "role", 1, &at)); /* cut by the length */
+	assert_true(ad_view_find(hay, strlen(hay), "\xc3\xa9", 0, &at));
+	assert_int_equal(at, 21);
+	assert_false(ad_view_find(hay, strlen(hay), "\xc3\xa9t", 0, &at)); /* no case for non-ASCII */
+	assert_false(ad_view_find(hay, strlen(hay), "", 0, &at));
+	assert_false(ad_view_find(NULL, 0, "x", 0, &at));
+	assert_false(ad_view_find(hay, strlen(hay), "role", strlen(hay), &at));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -276,6 +298,7 @@ int main(void)
 		T(test_fill_paint_and_slots_dump),
 		T(test_resize_clears),
 		T(test_any_bytes),
+		cmocka_unit_test(test_view_find),
 	};
 
 	return cmocka_run_group_tests_name("screen", tests, NULL, NULL);

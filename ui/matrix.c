@@ -348,23 +348,6 @@ static void geom_of(const matrix_view *v, const ad_rect *r, mgeom *g)
 	g->body = rows - 1 > 0 ? rows - 1 : 0;
 }
 
-static bool match_at(const char *s, const char *needle, size_t nl)
-{
-	size_t k;
-
-	for (k = 0; k < nl; k++) {
-		unsigned char a = (unsigned char)s[k], b = (unsigned char)needle[k];
-
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-		if (a != b)
-			return false;
-	}
-	return true;
-}
-
 void ad_cmpviews_put_tail(ad_screen *scr, int y, int x, int w, const char *s, ad_slot slot,
 			  unsigned attrs)
 {
@@ -405,15 +388,13 @@ static void draw_title(const matrix_view *v, ad_screen *scr, int y, int x, int w
 			      AD_SLOT_DEFAULT, cursor ? AD_CELL_BOLD : 0);
 	}
 	if (v->needle && *v->needle) {
-		size_t nl = strlen(v->needle), i;
+		size_t nl = strlen(v->needle), i, at;
 
-		for (i = 0; i + nl <= len; i++) {
+		for (i = 0; ad_view_find(row->title, len, v->needle, i, &at); i = at + 1) {
 			int c0, c1;
 
-			if (!match_at(row->title + i, v->needle, nl))
-				continue;
-			c0 = indent + ad_text_width(row->title, i);
-			c1 = indent + ad_text_width(row->title, i + nl);
+			c0 = indent + ad_text_width(row->title, at);
+			c1 = indent + ad_text_width(row->title, at + nl);
 			if (c1 > w - 1)
 				c1 = w - 1;
 			if (c1 > c0)
@@ -661,12 +642,9 @@ static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
 
 static bool contains(const char *s, const char *needle)
 {
-	size_t nl = strlen(needle), len = strlen(s), i;
+	size_t at;
 
-	for (i = 0; nl && i + nl <= len; i++)
-		if (match_at(s + i, needle, nl))
-			return true;
-	return false;
+	return ad_view_find(s, strlen(s), needle, 0, &at);
 }
 
 /* A row matches by its title, or by any variant's own title for it. */

@@ -1123,31 +1123,10 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 
 /* ------------------------------------------------------------ search, mouse, status */
 
-static bool has_text(const char *s, const char *needle)
-{
-	size_t nl = strlen(needle), i, k;
-
-	for (i = 0; s[i]; i++) {
-		for (k = 0; k < nl && s[i + k]; k++) {
-			unsigned char a = (unsigned char)s[i + k], b = (unsigned char)needle[k];
-
-			if (a >= 'A' && a <= 'Z')
-				a = (unsigned char)(a + 32);
-			if (b >= 'A' && b <= 'Z')
-				b = (unsigned char)(b + 32);
-			if (a != b)
-				break;
-		}
-		if (k == nl)
-			return true;
-	}
-	return false;
-}
-
 static bool merge_search(ad_view *view, const char *needle, int dir)
 {
 	merge_view *v = (merge_view *)view;
-	size_t k;
+	size_t k, at;
 
 	free(v->needle);
 	v->needle = needle && *needle ? ad_xstrdup(needle) : NULL;
@@ -1156,7 +1135,9 @@ static bool merge_search(ad_view *view, const char *needle, int dir)
 	for (k = 1; k <= v->nvis; k++) {
 		size_t c = dir < 0 ? (v->cur + v->nvis - k) % v->nvis : (v->cur + k) % v->nvis;
 
-		if (has_text(ad_mergemodel_row(v->m, v->vis[c])->title, v->needle)) {
+		const char *title = ad_mergemodel_row(v->m, v->vis[c])->title;
+
+		if (ad_view_find(title, strlen(title), v->needle, 0, &at)) {
 			v->cur = c;
 			return true;
 		}

@@ -276,33 +276,11 @@ static void ensure_layout(sbs_view *v, geometry *g)
 
 /* ------------------------------------------------------------ drawing */
 
-static bool match_at(const char *s, const char *needle, size_t nl)
-{
-	size_t k;
-
-	for (k = 0; k < nl; k++) {
-		unsigned char a = (unsigned char)s[k], b = (unsigned char)needle[k];
-
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-		if (a != b)
-			return false;
-	}
-	return true;
-}
-
 static bool contains(const char *s, size_t len, const char *needle)
 {
-	size_t nl = strlen(needle), i;
+	size_t at;
 
-	if (!s || !nl || nl > len)
-		return false;
-	for (i = 0; i + nl <= len; i++)
-		if (match_at(s + i, needle, nl))
-			return true;
-	return false;
+	return ad_view_find(s, len, needle, 0, &at);
 }
 
 /* What is drawn of one side's text on one screen row. */
@@ -378,14 +356,13 @@ static void draw_text(const sbs_view *v, ad_screen *scr, int y, int x, int w,
 	}
 	if (v->needle && *v->needle) {
 		size_t nl = strlen(v->needle);
-		size_t from = p.start >= nl ? p.start - nl + 1 : 0, i;
+		size_t from = p.start >= nl ? p.start - nl + 1 : 0, i, at;
 		size_t to = p.end + nl - 1 < sd->len ? p.end + nl - 1 : sd->len;
 
 		if (p.pad && p.cut < from)
 			from = p.cut;
-		for (i = from; i + nl <= to; i++)
-			if (match_at(sd->text + i, v->needle, nl))
-				paint_range(&p, i, i + nl, AD_SLOT_SEARCH_MATCH);
+		for (i = from; ad_view_find(sd->text, to, v->needle, i, &at); i = at + 1)
+			paint_range(&p, at, at + nl, AD_SLOT_SEARCH_MATCH);
 	}
 }
 

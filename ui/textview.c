@@ -155,32 +155,6 @@ static int wrapped_rows(const textview *tv, size_t i, int cols)
 	return rows;
 }
 
-/* ASCII letters fold; everything else compares as bytes. */
-static int fold(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static bool find_ci(const char *hay, size_t hlen, const char *needle, size_t nlen,
-		    size_t from, size_t *at)
-{
-	size_t i, j;
-
-	if (nlen == 0 || hlen < nlen)
-		return false;
-	for (i = from; i + nlen <= hlen; i++) {
-		for (j = 0; j < nlen; j++) {
-			if (fold((unsigned char)hay[i + j]) != fold((unsigned char)needle[j]))
-				break;
-		}
-		if (j == nlen) {
-			*at = i;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Paints the matches of the needle inside bytes [off, off + n) of s,
  * drawn from screen column col. */
 static void paint_matches(const textview *tv, ad_screen *scr, int row, int col,
@@ -191,7 +165,7 @@ static void paint_matches(const textview *tv, ad_screen *scr, int row, int col,
 	if (!tv->needle)
 		return;
 	nlen = strlen(tv->needle);
-	while (find_ci(s, len, tv->needle, nlen, from, &at)) {
+	while (ad_view_find(s, len, tv->needle, from, &at)) {
 		size_t a = at > off ? at : off, b = at + nlen < off + n ? at + nlen : off + n;
 
 		if (at >= off + n)
@@ -386,22 +360,21 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 static bool search(ad_view *v, const char *needle, int dir)
 {
 	textview *tv = (textview *)v;
-	size_t n = nrows(tv), k, nlen, at;
+	size_t n = nrows(tv), k, at;
 
 	free(tv->needle);
 	tv->needle = NULL;
 	if (!needle || !*needle || n == 0)
 		return false;
 	tv->needle = ad_xstrdup(needle);
-	nlen = strlen(needle);
 	for (k = 1; k <= n; k++) {
 		size_t i = dir < 0 ? (tv->cursor + n - k % n) % n : (tv->cursor + k) % n;
 		const note *nt;
 		size_t len;
 		const char *s = row_text(tv, i, &len, &nt);
 
-		if (find_ci(s, len, needle, nlen, 0, &at) ||
-		    (nt && nt->label && find_ci(nt->label, strlen(nt->label), needle, nlen, 0, &at))) {
+		if (ad_view_find(s, len, needle, 0, &at) ||
+		    (nt && nt->label && ad_view_find(nt->label, strlen(nt->label), needle, 0, &at))) {
 			tv->cursor = i;
 			return true;
 		}

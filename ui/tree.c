@@ -452,30 +452,6 @@ static void row_count(tree *t, const row *r, ad_buf *out)
 
 /* ------------------------------------------------------------ drawing */
 
-/* Case-insensitive for ASCII letters, as every view searches. */
-static bool find_ci(const char *hay, size_t hlen, const char *needle, size_t *at)
-{
-	size_t nlen = strlen(needle), i, j;
-
-	for (i = 0; nlen && i + nlen <= hlen; i++) {
-		for (j = 0; j < nlen; j++) {
-			int a = (unsigned char)hay[i + j], b = (unsigned char)needle[j];
-
-			if (a >= 'A' && a <= 'Z')
-				a += 32;
-			if (b >= 'A' && b <= 'Z')
-				b += 32;
-			if (a != b)
-				break;
-		}
-		if (j == nlen) {
-			*at = i;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Draws a row's text; returns where its label starts (-1: nowhere) with
  * its width in *label_w and the label itself in t->tmp2. */
 static int draw_row_text(tree *t, ad_screen *scr, int y, int x0, int width, const row *r,
@@ -546,7 +522,7 @@ static void draw_row(tree *t, ad_screen *scr, int y, int x0, int width, const ro
 		return;
 	nlen = strlen(t->needle);
 	while (from < t->tmp2.size &&
-	       find_ci(t->tmp2.ptr + from, t->tmp2.size - from, t->needle, &at)) {
+	       ad_view_find(t->tmp2.ptr + from, t->tmp2.size - from, t->needle, 0, &at)) {
 		int c0 = ad_text_width(t->tmp2.ptr, from + at);
 		int c1 = ad_text_width(t->tmp2.ptr, from + at + nlen);
 
@@ -1028,7 +1004,7 @@ static bool search(ad_view *v, const char *needle, int dir)
 
 		ad_buf_clear(&t->tmp);
 		row_label(t, &t->rows[i], &t->tmp);
-		if (find_ci(t->tmp.ptr, t->tmp.size, needle, &at)) {
+		if (ad_view_find(t->tmp.ptr, t->tmp.size, needle, 0, &at)) {
 			t->cursor = i;
 			show(t, NULL);
 			return true;

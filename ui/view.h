@@ -68,6 +68,12 @@ struct ad_view {
 	ad_rect rect; /* where it was last drawn; set by the app */
 };
 
+/* Where needle (NUL-terminated) first occurs in the hlen bytes of hay at
+ * or after from, ASCII letters compared without case, as every view's
+ * search does; *at is set when it does.  False for an empty needle. */
+bool ad_view_find(const char *hay, size_t hlen, const char *needle, size_t from,
+		  size_t *at);
+
 /* For views: open another view on top of the stack (the app takes it),
  * and say something in the status bar. */
 void ad_tui_push_view(ad_tui *tui, ad_view *view);
