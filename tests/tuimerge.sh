@@ -25,64 +25,22 @@
 
 set -u
 
-srcdir=${AD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-builddir=${AD_BUILDDIR:-$srcdir}
-ad=$builddir/agentdiff
+name=tuimerge
+# shellcheck source=tests/gitlib.sh
+. "$(dirname "$0")/gitlib.sh"
 
-if ! command -v git >/dev/null 2>&1; then
-	echo "tuimerge: git is not installed; skipping" >&2
-	exit 77
-fi
-if [ ! -x "$ad" ]; then
-	if [ -n "${AD_BUILDDIR:-}" ]; then
-		echo "tuimerge: $ad is missing; it should have been built" >&2
-		exit 1
-	fi
-	echo "tuimerge: no agentdiff binary in $builddir; skipping" >&2
-	exit 77
-fi
-case $ad in
-/*) ;;
-*) ad=$(pwd)/$ad ;;
-esac
-case $srcdir in
-/*) ;;
-*) srcdir=$(pwd)/$srcdir ;;
-esac
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ad-tuimerge.XXXXXX") || exit 1
-if [ "${AD_KEEP_WORK:-0}" = 1 ]; then
-	echo "tuimerge: keeping $work"
-else
-	trap 'rm -rf "$work"' 0
-	trap 'exit 1' HUP INT PIPE TERM
-fi
-
-HOME=$work/home
-XDG_CONFIG_HOME=$work/home/.config
-GIT_CONFIG_NOSYSTEM=1
-GIT_CEILING_DIRECTORIES=$work
+# Beyond gitlib.sh: fixed dates, no terminal, temporary files and the
+# editor under $work.
 GIT_AUTHOR_DATE='2026-01-02T03:04:05Z'
 GIT_COMMITTER_DATE='2026-01-02T03:04:05Z'
-LC_ALL=C
 TERM=dumb
 TMPDIR=$work/tmp
 AD_EDITOR="sh '$srcdir/tests/tui/fake-editor.sh'"
-export HOME XDG_CONFIG_HOME GIT_CONFIG_NOSYSTEM GIT_CEILING_DIRECTORIES GIT_AUTHOR_DATE \
-	GIT_COMMITTER_DATE LC_ALL TERM TMPDIR AD_EDITOR
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG \
-	GIT_CONFIG_GLOBAL GIT_CONFIG_PARAMETERS AD_FAKE_EDITOR VISUAL EDITOR NO_COLOR \
-	2>/dev/null || :
-mkdir -p "$HOME" "$TMPDIR" || exit 1
+export GIT_AUTHOR_DATE GIT_COMMITTER_DATE TERM TMPDIR AD_EDITOR
+unset AD_FAKE_EDITOR VISUAL EDITOR NO_COLOR 2>/dev/null || :
+mkdir -p "$TMPDIR" || exit 1
 
 fx=$srcdir/tests/fixtures/tuimerge
-passed=0
-failed=0
-
-fail() {
-	echo "FAIL $case_name: $*"
-	case_ok=0
-}
 
 start() {
 	case_name=$1
@@ -144,10 +102,7 @@ expect_status() {
 new_repo() {
 	repo=$work/$1
 	mkdir -p "$repo/agents" "$repo/other" "$repo/docs" && cd "$repo" || exit 1
-	git init -q . && git symbolic-ref HEAD refs/heads/main
-	git config user.name "Agent Diff Test"
-	git config user.email "test@example.invalid"
-	git config commit.gpgsign false
+	git_init main
 	cp "$fx/alpha.md" agents/deploy.md
 	echo "first" >docs/staged.md
 	echo "first" >docs/unstaged.md
