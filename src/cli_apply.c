@@ -85,20 +85,6 @@ static void say(const char *cmd, const char *fmt, ...)
 	ad_buf_free(&clean);
 }
 
-static void dir_of(ad_buf *out, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	ad_buf_clear(out);
-	if (!slash)
-		ad_buf_puts(out, ".");
-	else if (slash == path)
-		ad_buf_puts(out, "/");
-	else
-		ad_buf_put(out, path, (size_t)(slash - path));
-	ad_buf_cstr(out);
-}
-
 /* ---------------------------------------------------------------- plan */
 
 int ad_cli_plan(int argc, char **argv)
@@ -154,7 +140,7 @@ int ad_cli_plan(int argc, char **argv)
 		say("plan", "%s exists; --force overwrites it", plan_path);
 		goto done;
 	}
-	dir_of(&dir, plan_path ? plan_path : "./-");
+	ad_path_dir(&dir, plan_path ? plan_path : "./-");
 	srcs = ad_xcalloc(nspecs, sizeof(*srcs));
 	docs = ad_xcalloc(nspecs, sizeof(*docs));
 	pspecs = ad_xcalloc(nspecs, sizeof(*pspecs));
@@ -406,7 +392,7 @@ int ad_cli_apply(int argc, char **argv)
 		ad_cli_error(&err);
 		goto done;
 	}
-	dir_of(&dir, args.plan_path);
+	ad_path_dir(&dir, args.plan_path);
 
 	/* Where the result goes. */
 	if (args.out_arg && strcmp(args.out_arg, "-")) {

@@ -233,6 +233,23 @@ void ad_arena_free(ad_arena *arena)
 	arena->head = NULL;
 }
 
+void ad_path_dir(ad_buf *out, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	ad_buf_clear(out);
+	if (!slash) {
+		ad_buf_puts(out, ".");
+		return;
+	}
+	while (slash > path && slash[-1] == '/')
+		slash--;
+	if (slash == path)
+		ad_buf_puts(out, "/");
+	else
+		ad_buf_put(out, path, (size_t)(slash - path));
+}
+
 int ad_read_file(char **out, size_t *out_len, const char *path,
 		 size_t max_size, ad_error *err)
 {

@@ -64,6 +64,10 @@ void *ad_arena_alloc(ad_arena *arena, size_t size);
 char *ad_arena_strndup(ad_arena *arena, const char *s, size_t len);
 void ad_arena_free(ad_arena *arena);
 
+/* The folder of path into out (cleared first): "a/b" -> "a", "a//b" ->
+ * "a", "b" -> ".", "/b" -> "/". */
+void ad_path_dir(ad_buf *out, const char *path);
+
 /*
  * Reads a whole regular file.  Files larger than max_size fail with
  * AD_ETOOBIG; directories, devices and FIFOs fail with AD_EINVALID so that

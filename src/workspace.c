@@ -176,19 +176,6 @@ static const char *join_path(ad_arena *arena, const char *dir, const char *name)
 	return p;
 }
 
-static const char *folder_of(ad_arena *arena, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return ".";
-	while (slash > path && slash[-1] == '/')
-		slash--;
-	if (slash == path)
-		return "/";
-	return ad_arena_strndup(arena, path, (size_t)(slash - path));
-}
-
 /* ---------------------------------------------------------------- state */
 
 /* path is in the workspace's arena already. */
@@ -364,7 +351,8 @@ static void scan_file(scan_state *s, const char *path, const struct stat *st,
 	memset(f, 0, sizeof(*f));
 	f->key = ad_arena_strndup(&ws->arena, s->tmp.ptr, s->tmp.size);
 	f->v.path = path;
-	f->v.folder = folder_of(&ws->arena, path);
+	ad_path_dir(&s->tmp, path); /* the key is copied: tmp is free */
+	f->v.folder = ad_arena_strndup(&ws->arena, s->tmp.ptr, s->tmp.size);
 	f->v.name = name ? ad_arena_strndup(&ws->arena, name->value, strlen(name->value)) : NULL;
 	f->v.size = ad_doc_size(doc);
 	f->v.nsections = ad_doc_visible_section_count(doc);

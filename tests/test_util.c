@@ -160,11 +160,29 @@ static void test_error_format(void **state)
 	assert_int_equal(ad_error_set(NULL, AD_ERROR, NULL, 0, 0, "x"), AD_ERROR);
 }
 
+static void test_path_dir(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "a/b", "a" }, { "a//b", "a" }, { "b", "." }, { "/b", "/" },
+		{ "//b", "/" }, { "x/y/z.md", "x/y" }, { "./-", "." },
+	};
+	ad_buf out = AD_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ad_path_dir(&out, cases[i][0]);
+		assert_string_equal(ad_buf_cstr(&out), cases[i][1]);
+	}
+	ad_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_path_dir),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_error_format),

@@ -1000,20 +1000,6 @@ void ad_mergemodel_plan_path(ad_buf *out, const char *path)
 	ad_buf_puts(out, ".plan");
 }
 
-static void S_dir_of(ad_buf *out, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	ad_buf_clear(out);
-	if (!slash)
-		ad_buf_puts(out, ".");
-	else if (slash == path)
-		ad_buf_puts(out, "/");
-	else
-		ad_buf_put(out, path, (size_t)(slash - path));
-	ad_buf_cstr(out);
-}
-
 /* The plan for a result written to output, its file at plan_path. */
 static ad_plan *S_plan_for(ad_mergemodel *m, const char *plan_path, const char *output,
 			   const char *blob)
@@ -1023,7 +1009,7 @@ static ad_plan *S_plan_for(ad_mergemodel *m, const char *plan_path, const char *
 	ad_plan *p;
 	size_t v;
 
-	S_dir_of(&dir, plan_path);
+	ad_path_dir(&dir, plan_path);
 	for (v = 0; v < m->n; v++) {
 		ad_vsource_spec_from(&b, &m->srcs[v], NULL, dir.ptr);
 		specs[v] = ad_buf_detach(&b);
@@ -1077,7 +1063,7 @@ static bool S_may_replace_plan(const ad_mergemodel *m, const char *plan_path, co
 	if (ad_plan_parse(&p, plan_path, data, len, NULL) == 0 && ad_plan_output(p)) {
 		const char *o = ad_plan_output(p);
 
-		S_dir_of(&dir, plan_path);
+		ad_path_dir(&dir, plan_path);
 		if (o[0] != '/' && strcmp(dir.ptr, "."))
 			ad_buf_printf(&path, "%s/", dir.ptr);
 		ad_buf_puts(&path, o);
