@@ -31,6 +31,7 @@
 #define CONTEXT 3          /* lines of context around a change */
 #define SHORT_SECTION 6    /* added/removed sections up to this many lines print whole */
 #define TITLE_WIDTH 60
+#define LABEL_WIDTH (TITLE_WIDTH + 8) /* "###### " and a little */
 #define VALUE_WIDTH 50
 #define LARGE_BYTES ((size_t)1 << 20)
 #define LARGE_SECTIONS 5000
@@ -394,24 +395,11 @@ static void emit_line_diff(const ctx *c, const char *a, size_t alen, const char 
 /* "## Title", "<tag> Title" or "(preamble)", sanitized and cut. */
 static void put_label(ad_buf *out, const ad_section *s)
 {
-	switch (s->kind) {
-	case AD_SECTION_PREAMBLE:
-		ad_buf_puts(out, "(preamble)");
-		return;
-	case AD_SECTION_TAG:
-		ad_buf_putc(out, '<');
-		ad_cli_put_cut(out, s->tag, strlen(s->tag), 30);
-		ad_buf_putc(out, '>');
-		if (strcmp(s->title, s->tag)) {
-			ad_buf_putc(out, ' ');
-			ad_cli_put_cut(out, s->title, strlen(s->title), TITLE_WIDTH);
-		}
-		return;
-	default:
-		ad_buf_printf(out, "%.*s ", s->level > 0 && s->level <= 6 ? s->level : 1,
-			      "######");
-		ad_cli_put_cut(out, s->title, strlen(s->title), TITLE_WIDTH);
-	}
+	ad_buf raw = AD_BUF_INIT;
+
+	ad_section_label(&raw, s);
+	ad_cli_put_cut(out, raw.ptr, raw.size, LABEL_WIDTH);
+	ad_buf_free(&raw);
 }
 
 static const ad_section *cell_section(const ctx *c, size_t d, int idx)

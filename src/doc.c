@@ -929,3 +929,22 @@ const char *ad_section_kind_name(ad_section_kind kind)
 	}
 	return "?";
 }
+
+void ad_section_label(ad_buf *out, const ad_section *s)
+{
+	switch (s->kind) {
+	case AD_SECTION_PREAMBLE:
+		ad_buf_puts(out, "(preamble)");
+		return;
+	case AD_SECTION_TAG:
+		ad_buf_printf(out, "<%s>", s->tag ? s->tag : "");
+		if (s->tag && strcmp(s->title, s->tag)) {
+			ad_buf_putc(out, ' ');
+			ad_buf_puts(out, s->title);
+		}
+		return;
+	default:
+		ad_buf_printf(out, "%.*s %s", s->level > 0 && s->level <= 6 ? s->level : 1,
+			      "######", s->title);
+	}
+}

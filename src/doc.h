@@ -34,6 +34,7 @@
 #include "diag.h"
 #include "error.h"
 #include "frontmatter.h"
+#include "util.h"
 
 typedef struct ad_doc ad_doc;
 
@@ -123,5 +124,9 @@ size_t ad_doc_line_start(const ad_doc *doc, int line);
 int ad_doc_line_of(const ad_doc *doc, size_t offset);
 
 const char *ad_section_kind_name(ad_section_kind kind); /* "heading", "tag", ... */
+/* Appends how a section is named to people: "## Title", "<tag> Title"
+ * (the title only when it is not the tag name) or "(preamble)".  The
+ * title's bytes as they are: sanitize before printing. */
+void ad_section_label(ad_buf *out, const ad_section *s);
 
 #endif

@@ -443,6 +443,28 @@ static void test_line_lookup(void **state)
 	ad_doc_free(doc);
 }
 
+/* How sections are named to people, in every command and view. */
+static void test_section_label(void **state)
+{
+	static const char *const want[] = {
+		"(preamble)", "## Role", "<scope>", "<rule> No force pushes", "### Deep",
+	};
+	ad_doc *doc = parse("intro\n\n## Role\n\n<scope>\n<rule name=\"No force pushes\">\n"
+			    "x\n</rule>\n</scope>\n\n### Deep\n");
+	ad_buf out = AD_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ad_doc_section_count(doc), 5);
+	for (i = 0; i < 5; i++) {
+		ad_buf_clear(&out);
+		ad_section_label(&out, &ad_doc_sections(doc)[i]);
+		assert_string_equal(ad_buf_cstr(&out), want[i]);
+	}
+	ad_buf_free(&out);
+	ad_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_too_big_is_refused),
 		cmocka_unit_test(test_load_missing_file),
 		cmocka_unit_test(test_line_lookup),
+		cmocka_unit_test(test_section_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -613,7 +613,7 @@ static void test_seeds(void **state)
 		}
 		if (blank)
 			continue;
-		ad_sbsmodel_label(&label, ref);
+		ad_section_label(&label, ref);
 		/* The plain-ASCII start of it, as drawn. */
 		while (len < label.size && len < 30 && (unsigned char)label.ptr[len] >= 0x20 &&
 		       (unsigned char)label.ptr[len] < 0x7f)

@@ -243,7 +243,7 @@ static void build_section(matrix_view *v, size_t r, const ad_align_row *arow)
 	}
 	best = most_common(&ctx, v->n, present, sec_eq);
 	best_sec = &ad_doc_sections(v->docs[best])[arow->cells[best]];
-	ad_sbsmodel_label(&t, ref);
+	ad_section_label(&t, ref);
 	v->rows[r].title = ad_arena_strndup(&v->arena, ad_buf_cstr(&t), t.size);
 	v->rows[r].depth = ref->depth;
 	for (d = 0; d < v->n; d++) {

@@ -494,29 +494,6 @@ static int add_frontmatter(ad_sbsmodel *m, const ad_doc *const docs[2])
 
 /* ------------------------------------------------------------ sections */
 
-void ad_sbsmodel_label(ad_buf *out, const ad_section *s)
-{
-	int level;
-
-	switch (s->kind) {
-	case AD_SECTION_PREAMBLE:
-		ad_buf_puts(out, "(preamble)");
-		return;
-	case AD_SECTION_TAG:
-		ad_buf_putc(out, '<');
-		ad_buf_puts(out, s->tag ? s->tag : "");
-		ad_buf_putc(out, '>');
-		if (s->tag && strcmp(s->title, s->tag)) {
-			ad_buf_putc(out, ' ');
-			ad_buf_puts(out, s->title);
-		}
-		return;
-	default:
-		level = s->level > 0 && s->level <= 6 ? s->level : 1;
-		ad_buf_printf(out, "%.*s %s", level, "######", s->title);
-	}
-}
-
 /* The text below a section's heading, and the file line it starts on. */
 static void body_of(const ad_doc *doc, const ad_section *s, const char **p, size_t *len,
 		    int *line)
@@ -602,14 +579,14 @@ static int add_section_row(ad_sbsmodel *m, const ad_doc *const docs[2],
 			: hdiff && !(pr.status & AD_ROW_RENAMED) ? AD_SLOT_CHANGED
 			: AD_SLOT_PANE_TITLE;
 		ad_buf_clear(&t);
-		ad_sbsmodel_label(&t, sec[s]);
+		ad_section_label(&t, sec[s]);
 		ad_pair_own_text(docs[s], sec[s], &p, &n);
 		count[s] = ad_pair_count_lines(p, n);
 		if (notes) {
 			if ((pr.status & AD_ROW_RENAMED) && sec[0] && s == 1) {
 				ad_buf_clear(&la);
 				ad_buf_puts(&la, "renamed from ");
-				ad_sbsmodel_label(&la, sec[0]);
+				ad_section_label(&la, sec[0]);
 				annotate(&t, ad_buf_cstr(&la), AD_SLOT_RENAMED, moff,
 					 mlen, mslot, &nm);
 			}

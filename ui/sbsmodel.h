@@ -96,8 +96,4 @@ bool ad_sbsmodel_large(const ad_sbsmodel *m);
 /* The highest line number any side shows (for the gutter's width). */
 int ad_sbsmodel_max_line(const ad_sbsmodel *m);
 
-/* A section's label as the views show it: "## Title", "<tag> Title" or
- * "(preamble)", unsanitized (it holds the title's bytes). */
-void ad_sbsmodel_label(ad_buf *out, const ad_section *s);
-
 #endif

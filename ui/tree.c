@@ -363,24 +363,7 @@ static void row_label(tree *t, const row *r, ad_buf *out)
 		break;
 	case ROW_SECTION:
 		secs = sections(t, r->item, &n);
-		switch (secs[r->sub].kind) {
-		case AD_SECTION_PREAMBLE:
-			ad_buf_puts(out, "(preamble)");
-			break;
-		case AD_SECTION_TAG:
-			ad_buf_printf(out, "<%s>", secs[r->sub].tag);
-			if (strcmp(secs[r->sub].title, secs[r->sub].tag)) {
-				ad_buf_putc(out, ' ');
-				ad_buf_puts(out, secs[r->sub].title);
-			}
-			break;
-		default:
-			for (i = 0; i < (size_t)secs[r->sub].level && i < 6; i++)
-				ad_buf_putc(out, '#');
-			ad_buf_putc(out, ' ');
-			ad_buf_puts(out, secs[r->sub].title);
-			break;
-		}
+		ad_section_label(out, &secs[r->sub]);
 		break;
 	case ROW_SKIPPED_HEAD:
 		ad_buf_puts(out, "skipped files");
