@@ -1,11 +1,7 @@
 /*
  * bench_merge: the three-way merge against `git merge-file`, in one run.
  *
- *   bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY [BENCH_MERGE_LEAN]]
- *
- * bench_merge_lean is this file built with BENCH_MERGE_LEAN defined: only
- * `bench_merge_lean BASE CURRENT OTHER`, the merge as a process that links
- * neither libgit2 nor ncurses.
+ *   bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]
  *
  * Inputs: a ~12 KB base made of the example agents (the first one whole,
  * the others' bodies appended), and two variants of it, each with a few
@@ -20,9 +16,7 @@
  *    median of 60 each, every run on a fresh copy of ours (not timed):
  *      agentdiff merge-driver BASE CUR OTHER 7 a.md   (the git driver)
  *      git merge-file CUR BASE OTHER
- *      bench_merge_lean BASE CUR OTHER  (the same merge in a binary that
- *          links neither libgit2 nor ncurses, writing in place like git:
- *          what the merge costs as a process without agentdiff's start-up)
+ *      agentdiff --version  (start-up alone)
  *    Target: agentdiff within 2x of git merge-file.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -34,9 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef BENCH_MERGE_LEAN
 #include <git2.h>
-#endif
 
 #include "benchutil.h"
 #include "doc.h"
@@ -49,39 +41,6 @@
 
 extern char **environ;
 
-#ifdef BENCH_MERGE_LEAN
-/* Read, merge, write CURRENT in place; 0 clean, 1 conflicts. */
-static int lean_driver(char **argv)
-{
-	char *data[3] = { NULL, NULL, NULL };
-	size_t len[3];
-	ad_merge_result *res = NULL;
-	int i, status = 2;
-
-	for (i = 0; i < 3; i++)
-		if (ad_read_file(&data[i], &len[i], argv[i], (size_t)1 << 30, NULL) < 0)
-			goto done;
-	if (ad_merge3_buffers(&res, data[0], len[0], data[1], len[1], data[2], len[2], NULL,
-			      NULL) < 0 ||
-	    bench_write_file(argv[1], ad_merge_result_data(res), ad_merge_result_size(res)) < 0)
-		goto done;
-	status = ad_merge_result_conflicts(res) ? 1 : 0;
-done:
-	ad_merge_result_free(res);
-	for (i = 0; i < 3; i++)
-		free(data[i]);
-	return status;
-}
-
-int main(int argc, char **argv)
-{
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench_merge_lean BASE CURRENT OTHER\n");
-		return 2;
-	}
-	return lean_driver(argv + 1);
-}
-#else
 /*
  * A variant: the first body line of every section with index % 6 == which
  * edited; a tool added after "tools:"; ours (which 0) moves the third
@@ -238,8 +197,8 @@ int main(int argc, char **argv)
 	const char *tmp = getenv("TMPDIR");
 	ad_buf base = AD_BUF_INIT;
 	size_t i, conflicts = 0;
-	double t[INPROC_RUNS], ta[PROC_RUNS], tg[PROC_RUNS], tl[PROC_RUNS], tv[PROC_RUNS];
-	int status = 1, ad_exit = -1, git_exit = -1, lean_exit = -1;
+	double t[INPROC_RUNS], ta[PROC_RUNS], tg[PROC_RUNS], tv[PROC_RUNS];
+	int status = 1, ad_exit = -1, git_exit = -1;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_merge EXAMPLES_DIR [AGENTDIFF_BINARY]\n");
@@ -308,7 +267,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < PROC_RUNS; i++) {
 		char *adv[] = { argv[2], "merge-driver", fbase, fcur, ftheirs, "7", "a.md", NULL };
 		char *gitv[] = { "git", "merge-file", fcur, fbase, ftheirs, NULL };
-		char *leanv[] = { argc > 3 ? argv[3] : "bench_merge_lean", fbase, fcur, ftheirs, NULL };
 		char *verv[] = { argv[2], "--version", NULL };
 
 		/* Interleaved, so that a busy moment hurts all alike. */
@@ -320,33 +278,23 @@ int main(int argc, char **argv)
 		git_exit = run(gitv, &tg[i]);
 		if (run(verv, &tv[i]) != 0)
 			goto cleanup;
-		if (argc > 3) {
-			if (bench_write_file(fcur, ours, strlen(ours)) < 0)
-				goto cleanup;
-			lean_exit = run(leanv, &tl[i]);
-		}
-		if (ad_exit < 0 || ad_exit > 1 || git_exit < 0 || (argc > 3 && (lean_exit < 0 || lean_exit > 1))) {
-			fprintf(stderr, "bench_merge: a run failed (agentdiff %d, git %d, lean %d)\n",
-				ad_exit, git_exit, lean_exit);
+		if (ad_exit < 0 || ad_exit > 1 || git_exit < 0) {
+			fprintf(stderr, "bench_merge: a run failed (agentdiff %d, git %d)\n",
+				ad_exit, git_exit);
 			goto cleanup;
 		}
 	}
 	{
 		double ma = bench_median(ta, PROC_RUNS), mg = bench_median(tg, PROC_RUNS),
-		       ml = bench_median(tl, PROC_RUNS), mv = bench_median(tv, PROC_RUNS);
+		       mv = bench_median(tv, PROC_RUNS);
 
 		printf("Whole processes (start-up, reading and writing included), median of %d:\n",
 		       PROC_RUNS);
 		printf("  agentdiff merge-driver          %8.3f ms  (exit %d)\n", ma * 1e3, ad_exit);
 		printf("  git merge-file                  %8.3f ms  (exit %d)\n", mg * 1e3, git_exit);
-		if (argc > 3)
-			printf("  bench_merge_lean                %8.3f ms  (exit %d; same merge, no libgit2)\n",
-			       ml * 1e3, lean_exit);
 		printf("  agentdiff --version             %8.3f ms  (start-up alone)\n", mv * 1e3);
 		printf("  ratio agentdiff / git           %8.2f  (target <= 2.00)\n",
 		       mg > 0 ? ma / mg : 0.0);
-		if (argc > 3)
-			printf("  ratio lean / git                %8.2f\n", mg > 0 ? ml / mg : 0.0);
 	}
 	status = 0;
 cleanup:
@@ -361,4 +309,3 @@ done:
 	ad_buf_free(&base);
 	return status;
 }
-#endif
