@@ -282,57 +282,6 @@ static void json_report(ad_buf *out, const ad_merge_result *res, const char *out
 	ad_buf_putc(out, '\n');
 }
 
-/*
- * Replaces git's %A: a scratch file git created for this merge, reads back
- * as soon as we exit, and deletes.  Atomic (a temporary file beside it,
- * renamed over it) but not synced: durability of a file about to be deleted
- * buys nothing, and fsync of the file and its folder costs 2 to 10 ms on a
- * disk, more than the whole merge and several times `git merge-file`,
- * which writes %A in place.  Files the user keeps (merge -o) go through
- * ad_write_file_atomic() and are synced.
- */
-static int write_scratch(const char *path, const char *data, size_t len)
-{
-	ad_buf tmp = AD_BUF_INIT;
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-	size_t done = 0;
-	int fd, error = -1;
-
-	if (slash)
-		ad_buf_put(&tmp, path, (size_t)(slash - path) + 1);
-	ad_buf_puts(&tmp, ".agentdiff-merge-XXXXXX");
-	if ((fd = mkstemp(tmp.ptr)) < 0) {
-		error_path("", path, strerror(errno));
-		goto done;
-	}
-	errno = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (done < len || (stat(path, &st) == 0 && fchmod(fd, st.st_mode & 07777) < 0)) {
-		error_path("", path, strerror(errno ? errno : EIO));
-		close(fd);
-		unlink(tmp.ptr);
-		goto done;
-	}
-	if (close(fd) < 0 || rename(tmp.ptr, path) < 0) {
-		error_path("", path, strerror(errno));
-		unlink(tmp.ptr);
-		goto done;
-	}
-	error = 0;
-done:
-	ad_buf_free(&tmp);
-	return error;
-}
-
 static int write_result(const char *path, char *const paths[3], const input in[3],
 			const ad_merge_result *res, bool scratch)
 {
@@ -342,10 +291,12 @@ static int write_result(const char *path, char *const paths[3], const input in[3
 		error_path("", path, "changed on disk while merging; not overwritten");
 		return -1;
 	}
-	if (scratch)
-		return write_scratch(path, ad_merge_result_data(res), ad_merge_result_size(res));
-	if (ad_write_file_atomic(path, ad_merge_result_data(res), ad_merge_result_size(res),
-				 &err) < 0) {
+	/* git's %A is a scratch file git reads back at once and deletes:
+	 * renamed into place atomically, but not synced (fsync of the file and
+	 * its folder costs more than the whole merge).  Files the user keeps
+	 * (merge -o) are synced. */
+	if (ad_write_file_atomic_flags(path, ad_merge_result_data(res), ad_merge_result_size(res),
+				       scratch ? AD_WRITE_NO_SYNC : 0, &err) < 0) {
 		ad_cli_error(&err);
 		ad_error_clear(&err);
 		return -1;

@@ -379,6 +379,13 @@ static bool S_failed(const char *step, int rc)
 int ad_write_file_atomic(const char *path, const char *data, size_t len,
 			 ad_error *err)
 {
+	return ad_write_file_atomic_flags(path, data, len, 0, err);
+}
+
+int ad_write_file_atomic_flags(const char *path, const char *data, size_t len,
+			       unsigned flags, ad_error *err)
+{
+	bool sync = !(flags & AD_WRITE_NO_SYNC);
 	ad_buf tmp = AD_BUF_INIT, dir = AD_BUF_INIT;
 	const char *slash = strrchr(path, '/');
 	int fd = -1, dfd = -1, error = 0;
@@ -417,7 +424,7 @@ int ad_write_file_atomic(const char *path, const char *data, size_t len,
 		data += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, mode) < 0 || S_failed("fsync", fsync(fd))) {
+	if (fchmod(fd, mode) < 0 || (sync && S_failed("fsync", fsync(fd)))) {
 		error = ad_error_set(err, AD_EIO, path, 0, 0, "cannot sync: %s", strerror(errno));
 		goto done;
 	}
@@ -434,7 +441,7 @@ int ad_write_file_atomic(const char *path, const char *data, size_t len,
 	}
 	/* The file is replaced: a folder that cannot be synced only makes the
 	 * rename less durable, so it is not reported. */
-	dfd = open(ad_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = sync ? open(ad_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (dfd >= 0) {
 		(void)S_failed("dirsync", fsync(dfd));
 		close(dfd);

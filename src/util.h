@@ -89,4 +89,11 @@ int ad_read_file(char **out, size_t *out_len, const char *path,
 int ad_write_file_atomic(const char *path, const char *data, size_t len,
 			 ad_error *err);
 
+/* The same with flags: AD_WRITE_NO_SYNC renames without syncing, for a
+ * scratch file that its reader takes back at once (git's %A for a merge
+ * driver); the rename is still atomic. */
+enum { AD_WRITE_NO_SYNC = 1 << 0 };
+int ad_write_file_atomic_flags(const char *path, const char *data, size_t len,
+			       unsigned flags, ad_error *err);
+
 #endif

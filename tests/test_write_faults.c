@@ -287,6 +287,30 @@ static void test_no_fault(void **state)
 	assert_true(target && temporaries == 0 && others == 0);
 }
 
+/* AD_WRITE_NO_SYNC (the merge driver's scratch result): never syncs, so a
+ * failing fsync cannot stop it; still the whole new file or none. */
+static void test_no_sync(void **state)
+{
+	fixture *f = *state;
+	ad_error err = AD_ERROR_INIT;
+	int temporaries, others;
+	bool target;
+
+	put_file(f->path, &f->old, 0640);
+	setenv("AD_FAULT_INJECT", "fsync", 1);
+	assert_int_equal(ad_write_file_atomic_flags(f->path, f->new.ptr, f->new.size,
+						    AD_WRITE_NO_SYNC, &err), 0);
+	assert_null(holds(f->path, &f->new));
+	/* Synced as usual without the flag: the same fault fails it. */
+	assert_true(ad_write_file_atomic_flags(f->path, f->old.ptr, f->old.size, 0, &err) < 0);
+	ad_error_clear(&err);
+	unsetenv("AD_FAULT_INJECT");
+	assert_null(holds(f->path, &f->new));
+	assert_int_equal(mode_of(f->path), 0640);
+	leftovers(f->dir, &temporaries, &others, &target);
+	assert_true(target && temporaries == 0 && others == 0);
+}
+
 /* ------------------------------------------------------------ kills */
 
 /* Runs ad_write_file_atomic(path, b) in a child with AD_FAULT_INJECT set to
@@ -406,6 +430,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fail_each_step_new_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dirsync_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_at_each_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_at_random_moments, setup, teardown),
 	};
