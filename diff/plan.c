@@ -1207,8 +1207,9 @@ done:
 /* ---------------------------------------------------------------- writing */
 
 /* A string as the plan's reader reads it back, in plain text that is safe
- * to show on a terminal: controls, C1 controls and bytes that are not
- * UTF-8 are written as \x escapes. */
+ * to show on a terminal: controls, bytes that are not UTF-8 and what
+ * ad_term_sanitize() escapes (C1 controls, bidirectional controls, line and
+ * paragraph separators) are written as \x escapes. */
 static void S_quote(ad_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -1221,7 +1222,7 @@ static void S_quote(ad_buf *out, const char *s, size_t len)
 
 		if (c >= 0x80) {
 			n = ad_utf8_decode(s + i, len - i, &cp);
-			if (n && cp >= 0xa0) {
+			if (n && !ad_term_escaped_cp(cp)) {
 				ad_buf_put(out, s + i, n);
 			} else {
 				for (k = 0; k < (n ? n : 1); k++) {

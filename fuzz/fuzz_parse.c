@@ -109,7 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tiny.max_sections = 12;
 	parse_and_check((const char *)data, size, &tiny);
 
-	/* What the terminal gets is valid UTF-8 without control characters. */
+	/* What the terminal gets is valid UTF-8 without control characters,
+	 * bidirectional controls or line separators. */
 	ad_term_sanitize(&clean, (const char *)data, size, true);
 	for (i = 0; i < clean.size;) {
 		unsigned cp = 0;
@@ -117,7 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (n == 0)
 			die("ad_term_sanitize let invalid UTF-8 through", NULL);
-		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp < 0xA0))
+		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 ||
+		    cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
 			die("ad_term_sanitize let a control character through", NULL);
 		i += n;
 	}

@@ -166,7 +166,7 @@ int ad_cli_plan(int argc, char **argv)
 	}
 	ad_plan_write(&text, plan);
 	if (!plan_path) {
-		if (ad_cli_write_stdout(&text) < 0) {
+		if (ad_cli_write_result(text.ptr ? text.ptr : "", text.size) < 0) {
 			ad_cli_errorf("error writing to standard output");
 			goto done;
 		}

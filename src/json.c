@@ -115,7 +115,7 @@ void ad_json_quote(ad_buf *out, const char *s, size_t len)
 			ad_buf_putc(out, (char)c), i++;
 		} else if ((n = ad_utf8_decode(s + i, len - i, &cp)) == 0) {
 			ad_buf_puts(out, "\\ufffd"), i++;
-		} else if (cp < 0xA0 || cp == 0x2028 || cp == 0x2029) {
+		} else if (cp < 0xA0 || ad_term_escaped_cp(cp)) {
 			ad_buf_printf(out, "\\u%04x", cp), i += n;
 		} else {
 			ad_buf_put(out, s + i, n), i += n;

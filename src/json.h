@@ -3,7 +3,9 @@
  *
  * The writer keeps track of commas and nesting so callers only say what comes
  * next.  Strings may hold any bytes: invalid UTF-8 becomes U+FFFD and control
- * characters are escaped, so the output is always valid JSON.  Output is
+ * characters are escaped, so the output is always valid JSON; so are the
+ * other code points ad_term_sanitize() escapes ("\u202e"), so that JSON
+ * shown on a terminal cannot reorder itself.  Output is
  * pretty-printed with two-space indentation when `pretty` is set.
  */
 #ifndef AD_JSON_H

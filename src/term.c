@@ -36,6 +36,12 @@ size_t ad_utf8_decode(const char *s, size_t len, unsigned *cp)
 	return n;
 }
 
+bool ad_term_escaped_cp(unsigned cp)
+{
+	return (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void ad_term_sanitize(ad_buf *out, const char *s, size_t len, bool keep_tabs)
 {
 	size_t i = 0;
@@ -68,7 +74,7 @@ void ad_term_sanitize(ad_buf *out, const char *s, size_t len, bool keep_tabs)
 		} else if ((n = ad_utf8_decode(s + i, len - i, &cp)) == 0) {
 			ad_buf_puts(out, "\xEF\xBF\xBD");
 			i++;
-		} else if (cp >= 0x80 && cp < 0xA0) {
+		} else if (ad_term_escaped_cp(cp)) {
 			ad_buf_printf(out, "<U+%04X>", cp);
 			i += n;
 		} else {

@@ -87,6 +87,12 @@ diff-same                 examples/code-reviewer    diff team.md team.md
 diff-tools-spellings      tests/fixtures            diff tools-spellings.md tools-star.md
 diff-escapes              @gen                      diff escapes.md escapes-frontmatter.md
 diff-color-escapes        @gen                      diff --color=always escapes.md escapes-frontmatter.md
+show-bidi                 @gen                      show bidi.md
+check-bidi                @gen                      check bidi.md
+diff-bidi                 @gen                      diff bidi.md bidi-other.md
+diff-json-bidi            @gen                      diff --json bidi.md bidi-other.md
+plan-bidi                 @gen                      plan bidi.md bidi-other.md
+outline-bidi              @gen                      bidi.md bidi-other.md
 diff-missing              tests/fixtures            diff headings-only.md does-not-exist.md
 diff-one-file             tests/fixtures            diff headings-only.md
 diff-bad-option           tests/fixtures            diff --colour headings-only.md setext.md

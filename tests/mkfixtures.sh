@@ -82,6 +82,16 @@ w escapes.md '---\nname: escapes\ndescription: "Decoded from YAML escapes: \\e[3
 
 w escapes-frontmatter.md '---\nname: raw\033[31mescape\ndescription: A raw ESC byte in a plain scalar, which YAML does not allow.\n---\n\n# Role\n\nText.\n'
 
+# The bidirectional controls (LRE U+202A, RLE U+202B, PDF U+202C, LRO
+# U+202D, RLO U+202E, LRI U+2066, RLI U+2067, FSI U+2068, PDI U+2069) and
+# the line and paragraph separators (U+2028, U+2029), raw in a value, a
+# title, a tag attribute and the body: every command shows them as
+# "<U+202E>" escapes (JSON as "\u202e"), so that text cannot reorder itself
+# or move the cursor.  bidi-other.md is a variant to diff and plan against.
+w bidi.md '---\nname: bidi\342\200\256evil\ndescription: "Checks \342\200\256 access; \342\201\246 admin \342\201\251 only"\nmodel: sonnet\n---\n\n# Role \342\201\246isolated\342\201\251 Title\n\nA line separator\342\200\250here, a paragraph separator\342\200\251there.\n\nSpans: \342\200\252lre\342\200\254 \342\200\253rle\342\200\254 \342\200\255lro\342\200\254 \342\200\256rlo\342\200\254 \342\201\247rli\342\201\251 \342\201\250fsi\342\201\251.\n\n<rules name="over\342\200\255ride">\nOnly rules.\n</rules>\n'
+
+w bidi-other.md '---\nname: bidi-other\ndescription: "Checks access; admin only"\nmodel: sonnet\n---\n\n# Role isolated Title\n\nA line separator here, a paragraph separator there.\n\nSpans: lre rle lro rlo rli fsi.\n\n<rules name="override">\nOnly rules.\n</rules>\n'
+
 # ------------------------------------------------------------ tabs
 
 w tabs.md '---\nname: tabs\ndescription: Tabs\tinside a value and in the body.\n---\n\n#\tTab After the Hash\n\n## Tab\tInside the Title\n\n\t# indented by a tab: code, not a heading\n\nText\twith\ttabs.\n'

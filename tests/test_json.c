@@ -84,6 +84,30 @@ static void test_sanitize(void **state)
 	ad_buf_free(&b);
 }
 
+/* Bidirectional controls and the line and paragraph separators would
+ * reorder or move what follows them on a terminal: escaped like C1
+ * controls, in terminal text and in JSON.  Their neighbours (LRM U+200E,
+ * U+202F, U+2065, U+206A) are ordinary text. */
+static void test_bidi(void **state)
+{
+	ad_buf b = AD_BUF_INIT;
+	static const char in[] = "a\xE2\x80\xAA" "b\xE2\x80\xAE" "c\xE2\x81\xA6" "d\xE2\x81\xA9" "e"
+				 "\xE2\x80\xA8" "f\xE2\x80\xA9" "g|\xE2\x80\x8E\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA";
+
+	(void)state;
+	ad_term_sanitize(&b, in, sizeof(in) - 1, false);
+	assert_string_equal(b.ptr, "a<U+202A>b<U+202E>c<U+2066>d<U+2069>e<U+2028>f<U+2029>g|"
+				   "\xE2\x80\x8E\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA");
+	ad_buf_clear(&b);
+	ad_json_quote(&b, in, sizeof(in) - 1);
+	assert_string_equal(b.ptr, "\"a\\u202ab\\u202ec\\u2066d\\u2069e\\u2028f\\u2029g|"
+				   "\xE2\x80\x8E\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA\"");
+	assert_true(ad_term_escaped_cp(0x202B) && ad_term_escaped_cp(0x2068) && ad_term_escaped_cp(0x85));
+	assert_false(ad_term_escaped_cp(0x200F) || ad_term_escaped_cp(0x202F) ||
+		     ad_term_escaped_cp(0x2065) || ad_term_escaped_cp(0x206A) || ad_term_escaped_cp(0xA0));
+	ad_buf_free(&b);
+}
+
 static void test_utf8_decode(void **state)
 {
 	unsigned cp;
@@ -104,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_pretty),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_bidi),
 		cmocka_unit_test(test_utf8_decode),
 	};
 
