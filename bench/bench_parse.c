@@ -28,6 +28,7 @@
 
 #include "doc.h"
 #include "error.h"
+#include "fileio.h"
 #include "util.h"
 
 #define REPS 20

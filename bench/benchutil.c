@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "doc.h"
+#include "fileio.h"
 
 double bench_now(void)
 {

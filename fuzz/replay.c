@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "util.h"
 
 #ifndef AD_REPLAY_KIND

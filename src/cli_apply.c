@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "doc.h"
+#include "fileio.h"
 #include "git.h"
 #include "plan.h"
 #include "term.h"

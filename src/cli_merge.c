@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "json.h"
 #include "merge.h"
 #include "term.h"
@@ -285,6 +286,7 @@ static void json_report(ad_buf *out, const ad_merge_result *res, const char *out
 static int write_result(const char *path, char *const paths[3], const input in[3],
 			const ad_merge_result *res, bool scratch)
 {
+	ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
 	ad_error err = AD_ERROR_INIT;
 
 	if (changed_since_read(path, paths, in)) {
@@ -295,8 +297,9 @@ static int write_result(const char *path, char *const paths[3], const input in[3
 	 * renamed into place atomically, but not synced (fsync of the file and
 	 * its folder costs more than the whole merge).  Files the user keeps
 	 * (merge -o) are synced. */
-	if (ad_write_file_atomic_flags(path, ad_merge_result_data(res), ad_merge_result_size(res),
-				       scratch ? AD_WRITE_NO_SYNC : 0, &err) < 0) {
+	wopts.flags = scratch ? AD_WRITE_NO_SYNC : 0;
+	if (ad_write_file(path, ad_merge_result_data(res), ad_merge_result_size(res), &wopts,
+			  &err) < 0) {
 		ad_cli_error(&err);
 		ad_error_clear(&err);
 		return -1;

@@ -20,6 +20,7 @@
 
 #include "align.h"
 #include "cli.h"
+#include "fileio.h"
 #include "git.h"
 #include "tui.h"
 #include "userconfig.h"

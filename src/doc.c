@@ -27,6 +27,7 @@
 #include <cmark.h>
 
 #include "doc.h"
+#include "fileio.h"
 #include "lines.h"
 #include "util.h"
 

@@ -20,7 +20,9 @@ enum {
 	AD_ETOOBIG = -6,   /* input over a size limit */
 	AD_EINVALID = -7,  /* wrong kind of input (a directory, a device, ...) */
 	AD_EIO = -8,       /* a read or write failed */
-	AD_EUSAGE = -9     /* bad arguments */
+	AD_EUSAGE = -9,    /* bad arguments */
+	AD_EEXISTS = -10,  /* a file to create exists (it appeared meanwhile) */
+	AD_ECHANGED = -11  /* a file changed on disk since the caller read it */
 };
 
 typedef struct {

@@ -1,5 +1,7 @@
 /*
- * util: allocation, growable buffers, an arena, and file reading.
+ * util: allocation, growable buffers, an arena, paths.
+ *
+ * Reading and writing files is fileio.h's.
  *
  * Out-of-memory policy: the ad_x* allocators never return NULL; they print a
  * message and abort, as htop's xMalloc and cmark's default allocator do, so no
@@ -67,33 +69,5 @@ void ad_arena_free(ad_arena *arena);
 /* The folder of path into out (cleared first): "a/b" -> "a", "a//b" ->
  * "a", "b" -> ".", "/b" -> "/". */
 void ad_path_dir(ad_buf *out, const char *path);
-
-/*
- * Reads a whole regular file.  Files larger than max_size fail with
- * AD_ETOOBIG; directories, devices and FIFOs fail with AD_EINVALID so that
- * nothing blocks on them.  *out is owned by the caller (free()), and is
- * NUL-terminated one byte past *out_len for convenience.
- */
-int ad_read_file(char **out, size_t *out_len, const char *path,
-		 size_t max_size, ad_error *err);
-
-/*
- * Writes data to path atomically: a temporary file in the same folder,
- * fsync, rename over path, fsync of the folder.  On failure path is
- * untouched and the temporary file is removed; whatever happens, path holds
- * the old bytes or the new ones, never a mix (a process killed mid-write
- * leaves its ".NAME.agentdiff-XXXXXX" temporary file behind, nothing else).
- * A failed fsync of the folder, after the rename, is not reported.  Tests
- * make any step fail with AD_FAULT_INJECT (see util.c).
- */
-int ad_write_file_atomic(const char *path, const char *data, size_t len,
-			 ad_error *err);
-
-/* The same with flags: AD_WRITE_NO_SYNC renames without syncing, for a
- * scratch file that its reader takes back at once (git's %A for a merge
- * driver); the rename is still atomic. */
-enum { AD_WRITE_NO_SYNC = 1 << 0 };
-int ad_write_file_atomic_flags(const char *path, const char *data, size_t len,
-			       unsigned flags, ad_error *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "doc.h"
+#include "fileio.h"
 #include "frontmatter.h"
 #include "workspace.h"
 

@@ -39,6 +39,7 @@
 
 #include "doc.h"
 #include "error.h"
+#include "fileio.h"
 #include "frontmatter.h"
 #include "util.h"
 

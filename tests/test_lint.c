@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "doc.h"
+#include "fileio.h"
 #include "lint.h"
 #include "util.h"
 

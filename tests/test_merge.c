@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "fileio.h"
 #include "frontmatter.h"
 #include "merge.h"
 #include "util.h"

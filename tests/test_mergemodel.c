@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "doc.h"
+#include "fileio.h"
 #include "mergemodel.h"
 #include "plan.h"
 #include "util.h"

@@ -53,6 +53,7 @@
 #include <cmocka.h>
 
 #include "doc.h"
+#include "fileio.h"
 #include "frontmatter.h"
 #include "invariants.h"
 #include "merge.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "confparse.h"
+#include "fileio.h"
 #include "theme.h"
 #include "util.h"
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "help.h"
 #include "keymap.h"
 #include "textview.h"

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "fileio.h"
 #include "util.h"
 
 static char tmpdir[64];

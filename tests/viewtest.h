@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "fileio.h"
 #include "screen.h"
 #include "util.h"
 #include "view.h"

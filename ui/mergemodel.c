@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "align.h"
+#include "fileio.h"
 #include "fmdiff.h"
 #include "frontmatter.h"
 #include "lint.h"

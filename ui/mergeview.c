@@ -16,6 +16,7 @@
 
 #include "cmpviews.h"
 #include "editor.h"
+#include "fileio.h"
 #include "mergeview.h"
 #include "screen.h"
 #include "term.h"

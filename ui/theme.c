@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "confparse.h"
+#include "fileio.h"
 #include "term.h"
 #include "theme.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "confparse.h"
+#include "fileio.h"
 #include "userconfig.h"
 #include "term.h"
 
