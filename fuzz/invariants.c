@@ -129,6 +129,24 @@ static void check_frontmatter(report *r, const ad_doc *doc, size_t len)
 			     ad_fm_kind_name(f->kind), f->nitems);
 		}
 	}
+	/* Escapes: in file order, inside the YAML, each a backslash and an
+	 * escape that stands for a character listed as unsafe. */
+	if ((fm->nescapes != 0) != (fm->escapes != NULL)) {
+		fail(r, "escapes: %zu escapes, array %p", fm->nescapes, (const void *)fm->escapes);
+		return;
+	}
+	for (i = 0; i < fm->nescapes; i++) {
+		const ad_fm_escape *e = &fm->escapes[i];
+		const char *data = ad_doc_data(doc);
+
+		if (e->offset < fm->yaml_start || e->len < 2 || e->len > 10 ||
+		    e->offset + e->len > fm->yaml_end || data[e->offset] != '\\' ||
+		    (i > 0 && e->offset < fm->escapes[i - 1].offset + fm->escapes[i - 1].len))
+			fail(r, "escapes: #%zu at [%zu, +%zu) is out of place (yaml [%zu, %zu))", i,
+			     e->offset, e->len, fm->yaml_start, fm->yaml_end);
+		else if (!ad_fm_escape_cp_unsafe(e->cp))
+			fail(r, "escapes: #%zu stands for U+%04X, a safe character", i, e->cp);
+	}
 }
 
 typedef struct {

@@ -11,8 +11,9 @@
  *   ad_inv_doc       doc.h, frontmatter.h, lines.h: the frontmatter and the
  *                    top-level sections tile the file, children tile their
  *                    parent after its lead-in, the array is the tree's
- *                    pre-order, lines and fields agree with the bytes, and
- *                    the spans written back give the input byte for byte;
+ *                    pre-order, lines, fields and escapes agree with the
+ *                    bytes, and the spans written back give the input byte
+ *                    for byte;
  *   ad_inv_textdiff  textdiff.h: the runs cover both inputs in order and
  *                    rebuild them (byte for byte when no IGNORE or REFLOW
  *                    flag was given);

@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "frontmatter.h"
+#include "term.h"
 
 /* Collections nested deeper than this inside one field are a YAML error. */
 #define MAX_DEPTH 64
@@ -39,6 +40,8 @@ typedef struct {
 	size_t nfields, fcap;
 	const char **items;
 	size_t nitems, icap;
+	ad_fm_escape *escapes;
+	size_t nescapes, ecap;
 	ad_buf buf;
 
 	/* Misplaced block pasted from a web page: lines holding only "|"
@@ -366,12 +369,124 @@ static int parser_error(parser *p)
 	return AD_EPARSE;
 }
 
+/* ---------------------------------------------------------------- escapes */
+
+bool ad_fm_escape_cp_unsafe(unsigned cp)
+{
+	return (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F || ad_term_escaped_cp(cp);
+}
+
+static int hex_digits(const char *s, size_t n, unsigned *out)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The escape at s[0] == '\\' in a double-quoted scalar (YAML 1.2, 5.7):
+ * its length in bytes (at least 2, at most end - s) and in *cp what it
+ * stands for, or UINT32_MAX for an escaped line break or a bad escape. */
+static size_t escape_at(const char *s, const char *end, unsigned *cp)
+{
+	static const char from[] = "0abtnvfre \"/\\N_LP\t";
+	static const unsigned to[] = { 0, 7, 8, 9, 10, 11, 12, 13, 27, ' ', '"', '/', '\\',
+				       0x85, 0xA0, 0x2028, 0x2029, 9 };
+	const char *k;
+	size_t n = 0;
+
+	*cp = UINT32_MAX;
+	if (end - s < 2)
+		return (size_t)(end - s);
+	if ((k = memchr(from, s[1], sizeof(from) - 1)) != NULL) {
+		*cp = to[k - from];
+		return 2;
+	}
+	switch (s[1]) {
+	case 'x': n = 2; break;
+	case 'u': n = 4; break;
+	case 'U': n = 8; break;
+	default: return 2; /* a line break, or what libyaml refuses */
+	}
+	if ((size_t)(end - s) < 2 + n || hex_digits(s + 2, n, cp) < 0) {
+		*cp = UINT32_MAX;
+		return 2;
+	}
+	return 2 + n;
+}
+
+/*
+ * A double-quoted scalar whose decoded value holds a character that shows
+ * other than it reads: the escapes in its source that stand for one are
+ * recorded.  A raw control in the file is the linter's byte scan's; only
+ * escapes are recorded here, so nothing is found twice.
+ */
+static void note_escapes(parser *p, const yaml_event_t *ev)
+{
+	const unsigned char *v = ev->data.scalar.value;
+	size_t len = ev->data.scalar.length, i = 0, n;
+	const char *s, *end;
+	unsigned cp;
+	bool unsafe = false;
+	/* mark_offset() is linear along a line only when asked in order, and
+	 * the caller asks for this scalar's marks next. */
+	size_t line = p->cur_line, col = p->cur_col, off = p->cur_off;
+
+	while (i < len && !unsafe) {
+		n = ad_utf8_decode((const char *)v + i, len - i, &cp);
+		unsafe = n && ad_fm_escape_cp_unsafe(cp);
+		i += n ? n : 1;
+	}
+	if (!unsafe)
+		return;
+	s = p->data + mark_offset(p, ev->start_mark);
+	end = p->data + mark_offset(p, ev->end_mark);
+	/* The start mark is at any anchor or tag before the quote. */
+	while (s < end && *s != '"')
+		s++;
+	for (s++; s < end && *s != '"'; s += n) {
+		if (*s != '\\') {
+			n = 1;
+			continue;
+		}
+		n = escape_at(s, end, &cp);
+		if (cp != UINT32_MAX && ad_fm_escape_cp_unsafe(cp)) {
+			ad_fm_escape *e;
+
+			ad_xgrow((void **)&p->escapes, &p->ecap, p->nescapes + 1, sizeof(*p->escapes));
+			e = &p->escapes[p->nescapes++];
+			e->offset = (size_t)(s - p->data);
+			e->len = n;
+			e->cp = cp;
+		}
+	}
+	p->cur_line = line;
+	p->cur_col = col;
+	p->cur_off = off;
+}
+
 /* ---------------------------------------------------------------- YAML */
 
 static int next_event(parser *p, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&p->parser, ev))
 		return parser_error(p);
+	if (ev->type == YAML_SCALAR_EVENT &&
+	    ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		note_escapes(p, ev);
 	return 0;
 }
 
@@ -1073,12 +1188,20 @@ const ad_frontmatter *ad_fm_parse(ad_arena *arena, ad_diags *diags,
 	}
 	fm->fields = fields;
 	fm->nfields = p.nfields;
+	if (p.nescapes) {
+		ad_fm_escape *esc = ad_arena_alloc(arena, p.nescapes * sizeof(*esc));
+
+		memcpy(esc, p.escapes, p.nescapes * sizeof(*esc));
+		fm->escapes = esc;
+		fm->nescapes = p.nescapes;
+	}
 done:
 	if (p.parser_ready)
 		yaml_parser_delete(&p.parser);
 	free(p.ystarts);
 	free(p.fields);
 	free(p.items);
+	free(p.escapes);
 	ad_buf_free(&p.buf);
 	return fm;
 }

@@ -66,6 +66,14 @@ typedef struct {
 	size_t value_start, value_end; /* raw bytes of the value */
 } ad_fm_field;
 
+/* A YAML escape in a double-quoted scalar that stands for a character a
+ * terminal must not get raw (see ad_fm_escape_cp_unsafe). */
+typedef struct {
+	size_t offset;     /* of the backslash, in the file */
+	size_t len;        /* bytes of the escape: 2 for "\e", 6 for "\u202e" */
+	unsigned cp;       /* the code point it stands for */
+} ad_fm_escape;
+
 typedef struct {
 	/* The whole block: opening fence (after any BOM) through the closing
 	 * fence's line ending. */
@@ -81,6 +89,13 @@ typedef struct {
 	size_t nfields;
 	const char *error;           /* NULL when the YAML parsed */
 	int error_line, error_column; /* 1-based, in the file */
+	/* The control characters that double-quoted scalars (keys, values and
+	 * items at any depth) hold as escapes: "\e", "\x1b", "\u009b" or
+	 * "\u202e" are plain ASCII in the file but a control in the value
+	 * loaders read.  In file order; NULL and 0 when there are none.  Found
+	 * in what libyaml read before any error. */
+	const ad_fm_escape *escapes;
+	size_t nescapes;
 } ad_frontmatter;
 
 /*
@@ -109,5 +124,11 @@ const ad_fm_field *ad_fm_get(const ad_frontmatter *fm, const char *key);
 size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *field);
 
 const char *ad_fm_kind_name(ad_fm_kind kind); /* "scalar", "block-list", ... */
+
+/* Whether a value holding the code point cp shows other than it reads: the
+ * C0 controls but tab and line feed, DEL, and what ad_term_sanitize()
+ * escapes (C1 controls, bidirectional controls, U+2028 and U+2029).  These
+ * are the escapes listed in ad_frontmatter.escapes. */
+bool ad_fm_escape_cp_unsafe(unsigned cp);
 
 #endif

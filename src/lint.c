@@ -724,6 +724,7 @@ typedef struct {
 	unsigned cp;            /* the control's code point */
 	unsigned char bytes[4]; /* invalid UTF-8: the first bytes of the run */
 	size_t nbytes;          /* invalid UTF-8: the run's length */
+	const ad_fm_escape *escape; /* a YAML escape that stands for the control */
 	int line, column;
 } hit;
 
@@ -784,6 +785,82 @@ static size_t S_escape_end(const char *d, size_t size, size_t i)
 	return (unsigned char)d[j] >= 0x20 && (unsigned char)d[j] < 0x7f ? j + 1 : j;
 }
 
+/* A control that a YAML escape stands for: what loaders read, said the
+ * way the byte scan says it of a raw one. */
+static void S_escape_message(const lint *L, ad_buf *msg, const hit *x)
+{
+	ad_buf ex = AD_BUF_INIT;
+
+	ad_buf_printf(msg, "\"%s\" in a double-quoted value is ",
+		      S_excerpt(&ex, L->data + x->escape->offset, x->escape->len));
+	switch (x->kind) {
+	case HIT_C0:
+		if (x->cp == 0)
+			ad_buf_puts(msg, "a NUL character; many tools stop reading the value there");
+		else
+			ad_buf_printf(msg, "control character U+%04X (%s), invisible in most editors",
+				      x->cp, c0_names[x->cp]);
+		break;
+	case HIT_ESC:
+		ad_buf_puts(msg, "ESC, which starts an escape sequence; it can hide or restyle "
+			    "text on a terminal");
+		break;
+	case HIT_DEL:
+		ad_buf_puts(msg, "control character U+007F (DEL), invisible in most editors");
+		break;
+	case HIT_C1:
+		ad_buf_printf(msg, "C1 control character U+%04X, invisible in most editors", x->cp);
+		break;
+	case HIT_BIDI:
+		ad_buf_printf(msg, "bidirectional control U+%04X; it reorders how the text after "
+			      "it is displayed", x->cp);
+		break;
+	case HIT_UTF8:
+		break;
+	}
+	ad_buf_free(&ex);
+}
+
+/* A raw control or a run of invalid UTF-8 in the file. */
+static void S_raw_message(ad_buf *msg, const hit *x)
+{
+	switch (x->kind) {
+	case HIT_C0:
+		if (x->cp == 0)
+			ad_buf_puts(msg, "NUL byte; many tools take the file "
+				    "for binary or stop reading there");
+		else
+			ad_buf_printf(msg, "control character U+%04X (%s), "
+				      "invisible in most editors",
+				      x->cp, c0_names[x->cp]);
+		break;
+	case HIT_ESC:
+		ad_buf_puts(msg, "escape sequence (ESC); it can hide or "
+			    "restyle text on a terminal");
+		break;
+	case HIT_DEL:
+		ad_buf_puts(msg, "control character U+007F (DEL), invisible "
+			    "in most editors");
+		break;
+	case HIT_C1:
+		ad_buf_printf(msg, "C1 control character U+%04X, invisible "
+			      "in most editors", x->cp);
+		break;
+	case HIT_BIDI:
+		ad_buf_printf(msg, "bidirectional control U+%04X; it "
+			      "reorders how the text after it is displayed",
+			      x->cp);
+		break;
+	case HIT_UTF8:
+		ad_buf_puts(msg, "invalid UTF-8:");
+		for (size_t k = 0; k < x->nbytes && k < sizeof(x->bytes); k++)
+			ad_buf_printf(msg, " \\x%02X", x->bytes[k]);
+		if (x->nbytes > sizeof(x->bytes))
+			ad_buf_printf(msg, " ... (%zu bytes)", x->nbytes);
+		break;
+	}
+}
+
 static void S_emit_hits(lint *L, int rule, const hits *h)
 {
 	ad_buf msg = AD_BUF_INIT;
@@ -792,41 +869,10 @@ static void S_emit_hits(lint *L, int rule, const hits *h)
 		const hit *x = &h->items[i];
 
 		ad_buf_clear(&msg);
-		switch (x->kind) {
-		case HIT_C0:
-			if (x->cp == 0)
-				ad_buf_puts(&msg, "NUL byte; many tools take the file "
-					    "for binary or stop reading there");
-			else
-				ad_buf_printf(&msg, "control character U+%04X (%s), "
-					      "invisible in most editors",
-					      x->cp, c0_names[x->cp]);
-			break;
-		case HIT_ESC:
-			ad_buf_puts(&msg, "escape sequence (ESC); it can hide or "
-				    "restyle text on a terminal");
-			break;
-		case HIT_DEL:
-			ad_buf_puts(&msg, "control character U+007F (DEL), invisible "
-				    "in most editors");
-			break;
-		case HIT_C1:
-			ad_buf_printf(&msg, "C1 control character U+%04X, invisible "
-				      "in most editors", x->cp);
-			break;
-		case HIT_BIDI:
-			ad_buf_printf(&msg, "bidirectional control U+%04X; it "
-				      "reorders how the text after it is displayed",
-				      x->cp);
-			break;
-		case HIT_UTF8:
-			ad_buf_puts(&msg, "invalid UTF-8:");
-			for (size_t k = 0; k < x->nbytes && k < sizeof(x->bytes); k++)
-				ad_buf_printf(&msg, " \\x%02X", x->bytes[k]);
-			if (x->nbytes > sizeof(x->bytes))
-				ad_buf_printf(&msg, " ... (%zu bytes)", x->nbytes);
-			break;
-		}
+		if (x->escape)
+			S_escape_message(L, &msg, x);
+		else
+			S_raw_message(&msg, x);
 		if (i + 1 == h->count && h->total > h->count)
 			ad_buf_printf(&msg, " (and %zu more in this file)",
 				      h->total - h->count);
@@ -836,8 +882,37 @@ static void S_emit_hits(lint *L, int rule, const hits *h)
 	ad_buf_free(&msg);
 }
 
+/* A hit for a YAML escape standing for a control (ad_fm_escape); line
+ * and column are the backslash's.  Line and paragraph separators are not
+ * reported, raw or escaped. */
+static void S_escape_hit(hits *h, size_t max, const ad_fm_escape *e, int line, int column)
+{
+	hit_kind kind;
+	hit *x;
+
+	if (e->cp == 0x1b)
+		kind = HIT_ESC;
+	else if (e->cp < 0x20)
+		kind = HIT_C0;
+	else if (e->cp == 0x7f)
+		kind = HIT_DEL;
+	else if (e->cp >= 0x80 && e->cp <= 0x9f)
+		kind = HIT_C1;
+	else if ((e->cp >= 0x202a && e->cp <= 0x202e) || (e->cp >= 0x2066 && e->cp <= 0x2069))
+		kind = HIT_BIDI;
+	else
+		return;
+	if ((x = S_hit(h, max, kind, line, column)) != NULL) {
+		x->cp = e->cp;
+		x->escape = e;
+	}
+}
+
 static void S_check_bytes(lint *L)
 {
+	const ad_frontmatter *fm = ad_doc_frontmatter(L->doc);
+	const ad_fm_escape *esc = fm ? fm->escapes : NULL;
+	size_t nesc = fm ? fm->nescapes : 0, e = 0;
 	const char *d = L->data;
 	size_t size = L->size, max = L->opts->max_char_findings;
 	size_t i = 0, quiet_until = 0;
@@ -860,6 +935,8 @@ static void S_check_bytes(lint *L)
 		size_t n = 1;
 		int eol = -1;
 
+		while (e < nesc && esc[e].offset <= i)
+			S_escape_hit(&controls, max, &esc[e++], line, column);
 		if (c == '\n') {
 			eol = EOL_LF;
 			n = 1;
@@ -933,6 +1010,8 @@ static void S_check_bytes(lint *L)
 		column++;
 	}
 
+	while (e < nesc)
+		S_escape_hit(&controls, max, &esc[e++], line, column);
 	S_emit_hits(L, R_CONTROL_CHAR, &controls);
 	S_emit_hits(L, R_INVALID_UTF8, &bad);
 	free(controls.items);

@@ -74,6 +74,7 @@ check-duplicate-keys      tests/fixtures            check duplicate-keys.md
 check-tools-star          tests/fixtures            check tools-star.md
 check-escapes-frontmatter @gen                      check escapes-frontmatter.md
 check-nul-frontmatter     @gen                      check nul-frontmatter.md
+check-yaml-escapes        @gen                      check yaml-escapes.md
 check-missing             tests/fixtures            check does-not-exist.md
 ls-examples               examples                  ls code-reviewer release-manager
 ls-code-reviewer          examples/code-reviewer    ls .

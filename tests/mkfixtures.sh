@@ -90,6 +90,11 @@ w escapes-frontmatter.md '---\nname: raw\033[31mescape\ndescription: A raw ESC b
 # or move the cursor.  bidi-other.md is a variant to diff and plan against.
 w bidi.md '---\nname: bidi\342\200\256evil\ndescription: "Checks \342\200\256 access; \342\201\246 admin \342\201\251 only"\nmodel: sonnet\n---\n\n# Role \342\201\246isolated\342\201\251 Title\n\nA line separator\342\200\250here, a paragraph separator\342\200\251there.\n\nSpans: \342\200\252lre\342\200\254 \342\200\253rle\342\200\254 \342\200\255lro\342\200\254 \342\200\256rlo\342\200\254 \342\201\247rli\342\201\251 \342\201\250fsi\342\201\251.\n\n<rules name="over\342\200\255ride">\nOnly rules.\n</rules>\n'
 
+# YAML escapes in double-quoted values: plain ASCII in the file, controls in
+# the values loaders read ("\e" ESC, "\x1b", "\u009b" CSI, "\u202e" RLO);
+# check names each where it is.  "\\e" and a single-quoted '\e' are text.
+w yaml-escapes.md '---\nname: "yaml\\e[8m-escapes"\ndescription: "Hidden: \\x1b[8msecret\\x1b[0m, \\u009b31m, \\u202eeman\\u202c and \\\\e"\ntools: ["Read", "Gr\\u202eep"]\nmodel: '"'"'\\e'"'"'\n---\n\n# Role\n\nText.\n'
+
 w bidi-other.md '---\nname: bidi-other\ndescription: "Checks access; admin only"\nmodel: sonnet\n---\n\n# Role isolated Title\n\nA line separator here, a paragraph separator there.\n\nSpans: lre rle lro rlo rli fsi.\n\n<rules name="override">\nOnly rules.\n</rules>\n'
 
 # ------------------------------------------------------------ tabs

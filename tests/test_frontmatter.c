@@ -931,6 +931,73 @@ static void test_huge_line(void **state)
 	assert_int_equal(ad_fm_get(fm, "model")->line, 3);
 }
 
+/* ---------------------------------------------------------------- escapes */
+
+static void assert_escape(fixture *fx, const ad_fm_escape *e, const char *text, unsigned cp)
+{
+	assert_int_equal(e->len, strlen(text));
+	assert_memory_equal(fx->data + e->offset, text, e->len);
+	assert_int_equal(e->cp, cp);
+}
+
+/* The escapes of double-quoted scalars that stand for controls, in file
+ * order, wherever the scalar is: a key, a value across an escaped line
+ * break, after an anchor and a tag, an item, a nested mapping.  An escaped
+ * quote or backslash, "\t", "\n", "\_", single-quoted, plain and block
+ * scalars hold none. */
+static void test_escapes(void **state)
+{
+	fixture *fx = *state;
+	const ad_frontmatter *fm = parse(fx,
+		"---\n"
+		"\"k\\e\": 1\n"
+		"a: \"\\\"\\\\e\\x1B\\u009b\\\n  \\U0000202E \\t\\n\\L\\_\"\n"
+		"b: &x !!str \"\\0\"\n"
+		"c: ['\\e', \"\\N\", {d: \"\\x7f\"}, x\\e]\n"
+		"e: |\n  \"\\e\"\n"
+		"---\n");
+
+	assert_non_null(fm);
+	assert_null(fm->error);
+	assert_int_equal(fm->nescapes, 8);
+	assert_escape(fx, &fm->escapes[0], "\\e", 0x1B);
+	assert_int_equal(fm->escapes[0].offset, 6);
+	assert_escape(fx, &fm->escapes[1], "\\x1B", 0x1B);
+	assert_escape(fx, &fm->escapes[2], "\\u009b", 0x9B);
+	assert_escape(fx, &fm->escapes[3], "\\U0000202E", 0x202E);
+	assert_int_equal(ad_lines_of(&fx->lines, fm->escapes[3].offset), 4);
+	assert_escape(fx, &fm->escapes[4], "\\L", 0x2028);
+	assert_escape(fx, &fm->escapes[5], "\\0", 0);
+	assert_escape(fx, &fm->escapes[6], "\\N", 0x85);
+	assert_escape(fx, &fm->escapes[7], "\\x7f", 0x7F);
+
+	assert_true(ad_fm_escape_cp_unsafe(0x1B) && ad_fm_escape_cp_unsafe(0x0D) &&
+		    ad_fm_escape_cp_unsafe(0x2069));
+	assert_false(ad_fm_escape_cp_unsafe('\t') || ad_fm_escape_cp_unsafe('\n') ||
+		     ad_fm_escape_cp_unsafe(0xA0) || ad_fm_escape_cp_unsafe(' '));
+}
+
+/* Many escaped values along one line cost linear time. */
+static void test_escapes_huge_line(void **state)
+{
+	fixture *fx = *state;
+	ad_buf b = AD_BUF_INIT;
+	const ad_frontmatter *fm;
+	int i, n = 100000;
+
+	ad_buf_puts(&b, "---\ntools: [");
+	for (i = 0; i < n; i++)
+		ad_buf_printf(&b, "%s\"\xC3\xA9\\e%d\"", i ? ", " : "", i);
+	ad_buf_puts(&b, "]\n---\n");
+	fm = parse(fx, ad_buf_cstr(&b));
+	ad_buf_free(&b);
+	assert_non_null(fm);
+	assert_null(fm->error);
+	assert_int_equal(fm->nescapes, (size_t)n);
+	assert_escape(fx, &fm->escapes[n - 1], "\\e", 0x1B);
+	assert_string_equal(ad_fm_get(fm, "tools")->items[n - 1], "\xC3\xA9\x1b" "99999");
+}
+
 /* ---------------------------------------------------------------- lists */
 
 static void test_list_items_spellings(void **state)
@@ -1020,6 +1087,8 @@ int main(void)
 		T(test_many_keys),
 		T(test_huge_line),
 		T(test_list_items_spellings),
+		T(test_escapes),
+		T(test_escapes_huge_line),
 		T(test_kind_names),
 	};
 

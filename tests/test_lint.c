@@ -542,6 +542,56 @@ static void test_control_chars_capped(void **state)
 	assert_non_null(strstr(f->diags.items[0].message, "and 2 more"));
 }
 
+/* "\e" in a double-quoted value is plain ASCII in the file but ESC in the
+ * value loaders read: found where the escape is, once. */
+static void test_yaml_escapes(void **state)
+{
+	fixture *f = *state;
+
+	lint(f, "---\nname: \"x\\e[8my\"\ndescription: \"a \\x1b b \\u009b c \\u202E d\"\n---\n" BODY);
+	assert_int_equal(count_id(f, "control-char"), 4);
+	expect_at(f, 0, "name-format", AD_DIAG_WARNING, 2, 7);
+	expect_at(f, 1, "control-char", AD_DIAG_WARNING, 2, 9);
+	assert_non_null(strstr(f->diags.items[1].message, "\"\\e\" in a double-quoted value is ESC"));
+	expect_at(f, 2, "control-char", AD_DIAG_WARNING, 3, 17);
+	assert_non_null(strstr(f->diags.items[2].message, "\"\\x1b\""));
+	expect_at(f, 3, "control-char", AD_DIAG_WARNING, 3, 24);
+	assert_non_null(strstr(f->diags.items[3].message, "\"\\u009b\" in a double-quoted value is "
+							  "C1 control character U+009B"));
+	expect_at(f, 4, "control-char", AD_DIAG_WARNING, 3, 33);
+	assert_non_null(strstr(f->diags.items[4].message, "bidirectional control U+202E"));
+
+	/* Keys, list items and nested values too; "\0" (the model keeps the
+	 * value up to it) and "\U" escapes; a character's width counts one
+	 * column; the cap and "and N more" cover raw and escaped ones. */
+	lint(f, FM("\"k\\ay\": 1\ntools: [\"Re\\u202dad\"]\nmeta:\n  - x: \"\\0\\U0000202e\"\n"
+		   "note: \"\xC3\xA9\\N\"\n") "\n# Role\n\nYou\x01 review code.\n");
+	assert_int_equal(count_id(f, "control-char"), 5);
+	expect_at(f, 0, "control-char", AD_DIAG_WARNING, 4, 3);
+	assert_non_null(strstr(f->diags.items[0].message, "U+0007 (BEL)"));
+	expect_at(f, 1, "control-char", AD_DIAG_WARNING, 5, 12);
+	expect_at(f, 2, "control-char", AD_DIAG_WARNING, 7, 9);
+	assert_non_null(strstr(f->diags.items[2].message, "a NUL character"));
+	expect_at(f, 3, "control-char", AD_DIAG_WARNING, 7, 11);
+	assert_non_null(strstr(f->diags.items[3].message, "\"\\U0000202e\""));
+	expect_at(f, 4, "control-char", AD_DIAG_WARNING, 8, 9);
+	assert_non_null(strstr(f->diags.items[4].message, "U+0085"));
+	assert_non_null(strstr(f->diags.items[4].message, "(and 1 more in this file)"));
+
+	/* Not escapes: single-quoted and plain scalars keep the backslash, an
+	 * escaped backslash is one, "\t" and "\n" are text, "\L" and "\P" are
+	 * line breaks (not reported raw either), a block scalar has none. */
+	lint(f, FM("a: 'x\\e'\nb: x\\e\nc: \"x\\\\e \\t \\n \\L \\P\"\nd: |\n  \\e\n") BODY);
+	expect_none(f);
+
+	/* A raw control inside a double-quoted value is found once, by the
+	 * byte scan. */
+	lint(f, FM("a: \"x\xE2\x80\xAE\\e\"\n") BODY);
+	assert_int_equal(count_id(f, "control-char"), 2);
+	assert_null(strstr(f->diags.items[0].message, "double-quoted"));
+	assert_non_null(strstr(f->diags.items[1].message, "double-quoted"));
+}
+
 static void test_invalid_utf8(void **state)
 {
 	fixture *f = *state;
@@ -743,6 +793,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_section, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_chars, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_chars_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_yaml_escapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_line_endings, setup, teardown),
