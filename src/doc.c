@@ -6,8 +6,9 @@
  *    the body, so that cmark parses what is inside a tag as Markdown instead
  *    of swallowing it into one HTML block.
  * 2. cmark parses the body.  Document-level headings become sections;
- *    fenced code blocks (at any depth) give the line ranges in which no
- *    candidate tag counts.
+ *    fenced code blocks and HTML comment blocks (at any depth) give the
+ *    line ranges in which no candidate tag counts, as no heading there
+ *    does.
  * 3. The remaining candidates are paired with a stack: "</name>" closes the
  *    nearest open "<name>"; opens left unclosed are text.
  * 4. Headings and tag pairs, in line order, are nested with an explicit
@@ -74,8 +75,10 @@ typedef struct {
 	size_t ntags, tags_cap;
 	event *events;
 	size_t nevents, events_cap;
-	int *fences;        /* pairs of file lines [first, last] of fenced code */
-	size_t nfences, fences_cap;
+	/* Pairs of file lines [first, last] of fenced code and HTML comments,
+	 * in line order. */
+	int *hidden;
+	size_t nhidden, hidden_cap;
 } scan;
 
 static bool is_space(char c)
@@ -245,6 +248,53 @@ static bool code_block_is_fenced(const ad_doc *doc, int file_line, cmark_node *n
 }
 
 /*
+ * Whether an HTML block is a comment: CommonMark's kind 2, which starts with
+ * "<!--" after at most three spaces.
+ */
+static bool html_block_is_comment(cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	int i = 0;
+
+	if (!lit)
+		return false;
+	while (i < 3 && lit[i] == ' ')
+		i++;
+	return strncmp(lit + i, "<!--", 4) == 0;
+}
+
+/*
+ * The last line of an HTML comment block from first_line to cmark's
+ * last_line: the first line holding "-->" after the "<!--", in the file's
+ * bytes.  cmark parsed a copy with the tag lines blanked, so it reads past
+ * a tag line that holds "-->" (in an attribute value), which in the file
+ * ends the comment.
+ */
+static int comment_end_line(const ad_doc *doc, int first_line, int last_line)
+{
+	size_t s = ad_lines_start(&doc->lines, first_line);
+	size_t e = ad_lines_content_end(&doc->lines, doc->data, first_line);
+	size_t end, i;
+
+	if (last_line > doc->lines.count)
+		last_line = doc->lines.count;
+	end = ad_lines_content_end(&doc->lines, doc->data, last_line);
+	for (i = s; i + 4 <= e && memcmp(doc->data + i, "<!--", 4) != 0; i++)
+		;
+	for (i += 2; i + 3 <= end; i++)
+		if (memcmp(doc->data + i, "-->", 3) == 0)
+			return ad_lines_of(&doc->lines, i);
+	return last_line;
+}
+
+static void hide_lines(scan *sc, int first, int last)
+{
+	ad_xgrow((void **)&sc->hidden, &sc->hidden_cap, sc->nhidden + 2, sizeof(int));
+	sc->hidden[sc->nhidden++] = first;
+	sc->hidden[sc->nhidden++] = last;
+}
+
+/*
  * The line of a setext heading's underline, looked for from the heading's
  * first line to cmark's end line (which cmark 0.30 reports one line late);
  * first_line for an ATX heading.
@@ -311,12 +361,13 @@ static void collect_blocks(ad_doc *doc, scan *sc, cmark_node *root, int line_bas
 		} else if (type == CMARK_NODE_CODE_BLOCK) {
 			int sl = cmark_node_get_start_line(n) + line_base;
 
-			if (code_block_is_fenced(doc, sl, n)) {
-				ad_xgrow((void **)&sc->fences, &sc->fences_cap, sc->nfences + 2,
-					 sizeof(int));
-				sc->fences[sc->nfences++] = sl;
-				sc->fences[sc->nfences++] = cmark_node_get_end_line(n) + line_base;
-			}
+			if (code_block_is_fenced(doc, sl, n))
+				hide_lines(sc, sl, cmark_node_get_end_line(n) + line_base);
+		} else if (type == CMARK_NODE_HTML_BLOCK && html_block_is_comment(n)) {
+			int sl = cmark_node_get_start_line(n) + line_base;
+
+			hide_lines(sc, sl, comment_end_line(doc, sl,
+							    cmark_node_get_end_line(n) + line_base));
 		}
 		/* Descend into containers; leaf blocks hold only inlines. */
 		next = NULL;
@@ -368,17 +419,18 @@ static void find_tag_lines(ad_doc *doc, scan *sc, int first_line, char **out_cop
 	*out_copy = copy;
 }
 
-/* Drops candidates inside fenced code; both lists are in line order. */
-static void drop_fenced_tags(scan *sc)
+/* Drops candidates inside fenced code and HTML comments; both lists are in
+ * line order. */
+static void drop_hidden_tags(scan *sc)
 {
 	size_t i, j = 0, k = 0;
 
 	for (i = 0; i < sc->ntags; i++) {
 		int line = sc->tags[i].line;
 
-		while (k < sc->nfences && sc->fences[k + 1] < line)
+		while (k < sc->nhidden && sc->hidden[k + 1] < line)
 			k += 2;
-		if (k < sc->nfences && sc->fences[k] <= line && line <= sc->fences[k + 1])
+		if (k < sc->nhidden && sc->hidden[k] <= line && line <= sc->hidden[k + 1])
 			continue;
 		sc->tags[j++] = sc->tags[i];
 	}
@@ -741,7 +793,7 @@ static void scan_free(scan *sc)
 {
 	free(sc->tags);
 	free(sc->events);
-	free(sc->fences);
+	free(sc->hidden);
 }
 
 static void parse_body(ad_doc *doc, const ad_doc_options *opts)
@@ -763,7 +815,7 @@ static void parse_body(ad_doc *doc, const ad_doc_options *opts)
 		collect_blocks(doc, &sc, root, first_line - 1);
 		cmark_node_free(root);
 		free(copy);
-		drop_fenced_tags(&sc);
+		drop_hidden_tags(&sc);
 		pair_tags(doc, &sc, opts->max_tag_depth);
 		for (i = 0; i < sc.ntags; i++) {
 			tagline *t = &sc.tags[i];

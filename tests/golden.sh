@@ -58,6 +58,7 @@ show-team                 examples/code-reviewer    show team.md
 show-xml                  examples/code-reviewer    show xml.md
 show-release-v2           examples/release-manager  show v2.md
 show-xml-sections         tests/fixtures            show xml-sections.md
+show-html-comment-tags    tests/fixtures            show html-comment-tags.md
 show-broken-yaml          tests/fixtures            show broken-yaml.md
 show-colon                tests/fixtures            show colon-in-description.md
 show-escapes              @gen                      show escapes.md

@@ -183,6 +183,54 @@ static void test_heading_in_fence_is_not_a_section(void **state)
 	ad_doc_free(doc);
 }
 
+/* An HTML comment hides tags as it hides headings: on lines of their own,
+ * across many lines, in a list item, a comment closed on a tag's line, an
+ * unclosed one to the end.  Tags outside the comments still count. */
+static void test_tags_in_html_comments_are_not_sections(void **state)
+{
+	ad_doc *doc = parse("# Real\n"
+			    "<!--\n"
+			    "<instructions>\n"
+			    "Old text.\n"
+			    "</instructions>\n"
+			    "# not a heading either\n"
+			    "-->\n"
+			    "\n"
+			    "<!-- <rules>\n"
+			    "</rules> -->\n"
+			    "\n"
+			    "- item\n"
+			    "  <!--\n"
+			    "  <nested>\n"
+			    "  </nested>\n"
+			    "  -->\n"
+			    "\n"
+			    "<keep>\n"
+			    "<!-- a comment inside a live tag -->\n"
+			    "kept\n"
+			    "</keep>\n"
+			    "<!-- note <x a=\"-->\">\n"
+			    "<after>\n"
+			    "</after>\n"
+			    "\n"
+			    "<!--\n"
+			    "<unclosed>\n"
+			    "</unclosed>\n");
+
+	(void)state;
+	assert_int_equal(ad_doc_section_count(doc), 3);
+	assert_string_equal(sec(doc, 0)->title, "Real");
+	assert_int_equal(sec(doc, 1)->kind, AD_SECTION_TAG);
+	assert_string_equal(sec(doc, 1)->tag, "keep");
+	assert_int_equal(sec(doc, 1)->line, 18);
+	assert_int_equal(sec(doc, 1)->close_start, ad_doc_line_start(doc, 21));
+	assert_string_equal(sec(doc, 2)->tag, "after");
+	assert_int_equal(sec(doc, 2)->line, 23);
+	assert_int_equal(ad_doc_diag_count(doc), 0);
+	check_tiling(doc);
+	ad_doc_free(doc);
+}
+
 static void test_xml_tags_nest_and_take_titles(void **state)
 {
 	ad_doc *doc = parse("<role>\n"
@@ -472,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_headings_nest_by_level),
 		cmocka_unit_test(test_setext_and_inline_markup),
 		cmocka_unit_test(test_heading_in_fence_is_not_a_section),
+		cmocka_unit_test(test_tags_in_html_comments_are_not_sections),
 		cmocka_unit_test(test_xml_tags_nest_and_take_titles),
 		cmocka_unit_test(test_headings_inside_tags),
 		cmocka_unit_test(test_tags_that_are_not_sections),
