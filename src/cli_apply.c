@@ -171,9 +171,16 @@ int ad_cli_plan(int argc, char **argv)
 			ad_cli_errorf("error writing to standard output");
 			goto done;
 		}
-	} else if (ad_write_file_atomic(plan_path, text.ptr, text.size, &err) < 0) {
-		ad_cli_error(&err);
-		goto done;
+	} else {
+		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
+
+		/* Without --force, not over a plan that appeared since the check
+		 * above either. */
+		wopts.flags = force ? 0 : AD_WRITE_EXCLUSIVE;
+		if (ad_write_file(plan_path, text.ptr, text.size, &wopts, &err) < 0) {
+			ad_cli_error(&err);
+			goto done;
+		}
 	}
 	status = 0;
 done:
@@ -340,9 +347,11 @@ static void record_output(const char *plan_path, const char *text, size_t len, c
 			  const char *target, const char *plan_dir, const char *blob)
 {
 	ad_buf rel = AD_BUF_INIT, next = AD_BUF_INIT;
+	ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
 	ad_error err = AD_ERROR_INIT;
 	char *now = NULL;
 	size_t nowlen = 0;
+	int rc;
 
 	ad_vsource_relative(&rel, target, NULL, plan_dir);
 	ad_plan_splice_output(&next, plan, text, len, rel.ptr, blob);
@@ -354,7 +363,15 @@ static void record_output(const char *plan_path, const char *text, size_t len, c
 		    plan_path);
 		goto done;
 	}
-	if (ad_write_file_atomic(plan_path, next.ptr, next.size, &err) < 0) {
+	/* Checked again under the plan file's lock, right before the rename. */
+	wopts.flags = AD_WRITE_IF_UNCHANGED;
+	wopts.expect = text;
+	wopts.expect_len = len;
+	rc = ad_write_file(plan_path, next.ptr, next.size, &wopts, &err);
+	if (rc == AD_ECHANGED) {
+		say("apply", "warning: %s changed while applying; the output was not recorded in it",
+		    plan_path);
+	} else if (rc < 0) {
 		say("apply", "warning: could not record the output in the plan:");
 		ad_cli_error(&err);
 	}
@@ -489,9 +506,23 @@ int ad_cli_apply(int argc, char **argv)
 		goto done;
 	}
 	ad_error_clear(&err);
-	if (!unchanged && ad_write_file_atomic(target.ptr, res->text.ptr, res->text.size, &err) < 0) {
-		ad_cli_error(&err);
-		goto done;
+	if (!unchanged) {
+		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
+
+		/* What was decided on above holds when the file is written: a new
+		 * output is created exclusively (of two applies at once, one
+		 * wins), an existing one replaced only if it still holds what was
+		 * read, checked again under its lock. */
+		wopts.flags = cur ? AD_WRITE_IF_UNCHANGED : AD_WRITE_EXCLUSIVE;
+		wopts.expect = cur;
+		wopts.expect_len = curlen;
+		if (ad_write_file(target.ptr, res->text.ptr ? res->text.ptr : "", res->text.size,
+				  &wopts, &err) < 0) {
+			ad_cli_error(&err);
+			if (err.code == AD_EEXISTS || err.code == AD_ECHANGED)
+				say("apply", "nothing written; run it again to decide on what is there now");
+			goto done;
+		}
 	}
 	say("apply", "%s %s (%zu bytes)", unchanged ? "unchanged:" : "wrote", target.ptr,
 	    res->text.size);

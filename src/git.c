@@ -895,6 +895,42 @@ static const char *S_state_name(int state, const char **how)
 	}
 }
 
+/*
+ * The file to commit is a regular file in the work tree (its links are
+ * followed to it): if the index or HEAD has a symbolic link at its path,
+ * committing it would turn the link into a file (a writer that replaced
+ * the link, or a link swapped for a file by hand), which is refused.
+ */
+static int S_no_type_change(commit_state *st, const char *file, ad_error *err)
+{
+	const git_index_entry *e = G.git_index_get_bypath(st->index, st->rel, 0);
+	git_reference *head = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	const char *where = NULL;
+
+	if (e && e->mode == GIT_FILEMODE_LINK) {
+		where = "the index";
+	} else if (G.git_repository_head(&head, st->repo) == 0 &&
+		   G.git_reference_peel((git_object **)&commit, head, GIT_OBJECT_COMMIT) == 0 &&
+		   G.git_commit_tree(&tree, commit) == 0 &&
+		   G.git_tree_entry_bypath(&te, tree, st->rel) == 0 &&
+		   G.git_tree_entry_filemode(te) == GIT_FILEMODE_LINK) {
+		where = "HEAD";
+	}
+	G.git_tree_entry_free(te);
+	G.git_tree_free(tree);
+	G.git_commit_free(commit);
+	G.git_reference_free(head);
+	if (!where)
+		return 0;
+	return ad_error_set(err, AD_EINVALID, file, 0, 0,
+			    "cannot commit: %s is a symbolic link in %s but a regular file in the "
+			    "work tree; committing it would replace the link by a file", st->rel,
+			    where);
+}
+
 /* Everything both the check and the commit refuse on. */
 static int S_prepare(commit_state *st, const char *file, const char *repo_dir, bool must_exist,
 		     ad_error *err)
@@ -907,12 +943,10 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 	memset(st, 0, sizeof(*st));
 	S_physical(&phys, file, NULL);
 	if (!repo_dir) {
-		char *slash;
-
-		ad_buf_puts(&dir, phys.ptr);
-		slash = strrchr(dir.ptr, '/');
-		dir.size = (size_t)(slash - dir.ptr) + (slash == dir.ptr);
-		dir.ptr[dir.size] = '\0';
+		/* The repository of the folder the name is in (for a link, the
+		 * link's, so that a link out of it is refused as one). */
+		ad_path_dir(&scratch, file);
+		S_physical(&dir, scratch.ptr, NULL);
 		repo_dir = dir.ptr;
 	}
 	if ((error = S_open(&st->repo, repo_dir, file, err)) < 0)
@@ -932,8 +966,14 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 	}
 	workdir = G.git_repository_workdir(st->repo);
 	if (!workdir || (rest = S_inside(phys.ptr, workdir, &scratch)) == NULL || !*rest) {
-		error = ad_error_set(err, AD_EINVALID, file, 0, 0,
-				     "cannot commit: the file is outside the repository's work tree");
+		if (lstat(file, &st_file) == 0 && S_ISLNK(st_file.st_mode))
+			error = ad_error_set(err, AD_EINVALID, file, 0, 0,
+					     "cannot commit: it is a symbolic link to %s, outside the "
+					     "repository's work tree", phys.ptr);
+		else
+			error = ad_error_set(err, AD_EINVALID, file, 0, 0,
+					     "cannot commit: the file is outside the repository's "
+					     "work tree");
 		goto done;
 	}
 	st->rel = ad_xstrdup(rest);
@@ -951,6 +991,8 @@ static int S_prepare(commit_state *st, const char *file, const char *repo_dir, b
 		error = ad_error_set(err, AD_EIO, file, 0, 0, "cannot open the index: %s", S_giterr());
 		goto done;
 	}
+	if ((error = S_no_type_change(st, file, err)) < 0)
+		goto done;
 	ad_buf_printf(&lock, "%s.lock", G.git_index_path(st->index));
 	if (access(lock.ptr, F_OK) == 0) {
 		error = ad_error_set(err, AD_EINVALID, file, 0, 0,

@@ -314,5 +314,48 @@ run apply -m "no commit" merge.plan
 expect_status 2
 finish
 
+# A symlink stays a symlink, in the work tree and in the commit: through
+# it, the file it leads to is written and committed.  A link replaced by a
+# file is not committed as one, nor a link that leads out of the
+# repository.
+start apply-commit-symlink
+mkdir -p "$work/links" && cd "$work/links" || exit 1
+git_init main
+cp "$ex/v1.md" a.md && cp "$ex/v2.md" b.md
+run plan -o m.plan --output real.md a.md b.md
+run apply m.plan
+expect_status 0
+ln -s real.md link.md
+git add -A && git commit -q -m inputs
+sed -e 's/^\( *\)take "Versioning" from 1.*/\1take "Version Numbers" from 2/' m.plan >p.tmp &&
+	mv p.tmp m.plan
+run apply --commit -m "through the link" -o link.md m.plan
+expect_status 0
+expect_err "committed"
+[ -L link.md ] || fail "link.md is no longer a symbolic link"
+[ "$(git ls-tree HEAD link.md | cut -c1-6)" = 120000 ] || fail "link.md was committed as $(git ls-tree HEAD link.md)"
+[ "$(git diff-tree --no-commit-id --name-only -r HEAD)" = real.md ] ||
+	fail "the commit holds $(git diff-tree --no-commit-id --name-only -r HEAD), not real.md"
+grep -q '^## Version Numbers' real.md || fail "real.md does not hold the result"
+[ -z "$(git status --porcelain -- link.md real.md)" ] || fail "not clean: $(git status --porcelain)"
+head_before=$(git rev-parse HEAD)
+# The link replaced by a copy of its file, as a careless writer would.
+rm link.md && cp real.md link.md
+run apply --commit --force -o link.md m.plan
+expect_status 2
+expect_err "link.md is a symbolic link in the index but a regular file in the work tree"
+[ "$(git rev-parse HEAD)" = "$head_before" ] || fail "committed the link as a file"
+rm link.md && ln -s real.md link.md
+# A link out of the repository.
+cp "$ex/v1.md" "$work/outside-real.md"
+ln -s "$work/outside-real.md" out-link.md
+run apply --commit --force -o out-link.md m.plan
+expect_status 2
+expect_err "cannot commit: it is a symbolic link to"
+expect_err "outside the repository's work tree"
+cmp -s "$ex/v1.md" "$work/outside-real.md" || fail "written outside the repository despite the refusal"
+[ "$(git rev-parse HEAD)" = "$head_before" ] || fail "committed despite the refusal"
+finish
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

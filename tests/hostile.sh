@@ -466,6 +466,114 @@ else
 	skip unreadable "running as root, who can read any file"
 fi
 
+# --- writing as an editor saves (src/fileio.h): special files are written,
+# never replaced; modes, links and hard links are kept; long names and a
+# file size limit; concurrent applies.  /dev/null itself only as root, who
+# could replace it, and checked to be a device afterwards.
+printf -- '---\nname: small\ndescription: A small, ordinary agent.\n---\n\n# Role\n\nMore text.\n' >small2.md
+# check_ NAME WHAT COMMAND...: PASS when COMMAND succeeds, else FAIL saying WHAT.
+check_() {
+	name=$1 what=$2
+	shift 2
+	if "$@"; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: $what"
+		failed=$((failed + 1))
+	fi
+}
+no_temporaries() {
+	[ -z "$(find "$in" -name '.agentdiff-*' -o -name '.*.agentdiff-*' | head -n 1)" ]
+}
+holds_small2() {
+	grep -q 'More text' "$1"
+}
+if [ "$(id -u)" -eq 0 ]; then
+	case_ write-dev-null 0 '' -- merge -o /dev/null small.md small.md small2.md
+	check_ write-dev-null-device "/dev/null is no longer a character device" test -c /dev/null
+	if mknod "$in/null-node" c 1 3 2>/dev/null; then
+		case_ write-node 0 '' -- merge -o null-node small.md small.md small2.md
+		check_ write-node-device "a device node was replaced" test -c "$in/null-node"
+	else
+		skip write-node "mknod failed"
+	fi
+else
+	skip write-dev-null "not root: /dev/null cannot be replaced anyway"
+fi
+case_ write-dev-stdout 0 'More text' raw -- merge -o /dev/stdout small.md small.md small2.md
+if [ "$have_fifo" = 1 ]; then
+	mkfifo out.fifo
+	$run_timeout cat out.fifo >fifo-got &
+	reader=$!
+	case_ write-fifo 0 '' -- merge -o out.fifo small.md small.md small2.md
+	wait "$reader"
+	check_ write-fifo-read "the FIFO's reader did not get the result" holds_small2 fifo-got
+	check_ write-fifo-kept "the FIFO was replaced" test -p out.fifo
+fi
+mkdir out-dir.md
+case_ write-dir 2 'out-dir.md: is a directory' -- merge -o out-dir.md small.md small.md small2.md
+cp small.md kept-0600.md && chmod 0600 kept-0600.md
+case_ write-mode 0 '' -- merge -o kept-0600.md small.md small.md small2.md
+check_ write-mode-kept "a 0600 file became $(stat -c %a kept-0600.md 2>&1)" \
+	test "$(stat -c %a kept-0600.md)" = 600
+old_umask=$(umask)
+umask 077
+case_ write-umask 0 '' -- merge -o new-077.md small.md small.md small2.md
+umask "$old_umask"
+check_ write-umask-mode "a new file under umask 077 got $(stat -c %a new-077.md 2>&1)" \
+	test "$(stat -c %a new-077.md)" = 600
+mkdir -p linked && cp small.md linked/real.md && ln -s linked/real.md via-link.md
+case_ write-symlink 0 '' -- merge -o via-link.md small.md small.md small2.md
+check_ write-symlink-kept "via-link.md is no longer a symbolic link" test -L via-link.md
+check_ write-symlink-target "the link's file did not get the result" holds_small2 linked/real.md
+cp small.md hard-a.md && ln hard-a.md hard-b.md
+case_ write-hardlink 0 '' -- merge -o hard-a.md small.md small.md small2.md
+check_ write-hardlink-kept "the other name of the file does not see the result" holds_small2 hard-b.md
+long=$(printf '%0252d' 0).md
+case_ write-long-name 0 '' -- merge -o "$long" small.md small.md small2.md
+check_ write-long-name-file "the file of a 255-byte name was not written" holds_small2 "$long"
+# ulimit -f: "file too large", not a SIGXFSZ kill that leaves a temporary
+# file behind.
+(ulimit -f 64 && exec $run_timeout "$ad" merge -o limited.md small.md headings.md headings.md) \
+	>"$work/out" 2>"$work/err" </dev/null
+status=$?
+check_ write-ulimit "exit status $status ($(head -c 200 "$work/err")), expected 2 and \"file too large\"" \
+	grep -q 'file too large' "$work/err"
+check_ write-ulimit-clean "a temporary file was left behind" no_temporaries
+# Eight applies race to create one output: exactly one writes it, whole.
+for k in 1 2 3 4 5 6 7 8; do
+	sed "s/More text/Racer $k/" small2.md >"racer-$k.md"
+	"$ad" plan -o "race-$k.plan" --output race-out.md "racer-$k.md" 2>/dev/null
+done
+for k in 1 2 3 4 5 6 7 8; do
+	( "$ad" apply "race-$k.plan" >/dev/null 2>"$work/race-$k.err"; echo $? >"$work/race-$k.status" ) &
+done
+wait
+won=$(cat "$work"/race-*.status | grep -c '^0$')
+check_ write-race-one-winner "$won of 8 applies wrote the new output" test "$won" -eq 1
+winner=$(grep -l '^0$' "$work"/race-*.status | head -n 1 | sed 's/.*race-\([0-9]\).status/\1/')
+"$ad" apply -o - "race-${winner:-1}.plan" >"$work/race-want" 2>/dev/null
+check_ write-race-whole "the output is not the winner's whole result" \
+	cmp -s "$work/race-want" race-out.md
+# Another program locks the output and changes it while apply waits: apply
+# sees the change and writes nothing.
+if command -v flock >/dev/null 2>&1; then
+	"$ad" plan -o lock.plan --output lock-out.md small.md small2.md 2>/dev/null
+	"$ad" apply lock.plan >/dev/null 2>&1
+	sed 's/^take "Role" from 1.*/take "Role" from 2/' lock.plan >lock.tmp && mv lock.tmp lock.plan
+	flock lock-out.md sh -c 'sleep 1; echo "changed meanwhile" >>lock-out.md' &
+	locker=$!
+	sleep 0.3
+	case_ write-locked-change 2 'lock-out.md: changed on disk since it was read' -- apply lock.plan
+	wait "$locker"
+	check_ write-locked-change-kept "the other program's change was overwritten" \
+		grep -q 'changed meanwhile' lock-out.md
+else
+	skip write-locked-change "no flock(1)"
+fi
+check_ write-no-temporaries "a temporary file was left behind" no_temporaries
+
 cd "$builddir" || exit 1
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

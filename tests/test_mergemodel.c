@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,7 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -662,6 +666,72 @@ static void test_write_over_variants(void **state)
 	ad_merge_written_clear(&w);
 }
 
+/* W through a symlink writes the file it leads to and keeps the link; a
+ * file another program changes while W waits for its lock is not replaced,
+ * even when forced. */
+static void test_write_link_and_lock(void **state)
+{
+	fx *f = *state;
+	char a_path[512], b_path[512], real[512], link_path[512], *data;
+	ad_merge_written w;
+	ad_error err = AD_ERROR_INIT;
+	struct stat st;
+	int ready[2], status;
+	char c;
+	pid_t pid;
+
+	tmpdir(f);
+	snprintf(a_path, sizeof(a_path), "%s/a.md", f->dir);
+	snprintf(b_path, sizeof(b_path), "%s/b.md", f->dir);
+	snprintf(real, sizeof(real), "%s/real.md", f->dir);
+	snprintf(link_path, sizeof(link_path), "%s/merged.md", f->dir);
+	put_file(a_path, A);
+	put_file(b_path, B);
+	add(f, a_path, A, strlen(A));
+	add(f, b_path, B, strlen(B));
+	model(f);
+	assert_int_equal(symlink("real.md", link_path), 0);
+	assert_int_equal(ad_mergemodel_write(f->m, link_path, false, &w, &err), 0);
+	ad_merge_written_clear(&w);
+	assert_int_equal(lstat(link_path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	data = get_file(real);
+	assert_non_null(data);
+	assert_string_equal(data, result(f));
+	free(data);
+
+	/* Another program holds the lock and changes the file meanwhile. */
+	assert_int_equal(ad_mergemodel_drop(f->m, row_of(f, "Rules")), 0);
+	assert_int_equal(pipe(ready), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct timespec ts = { 0, 300 * 1000 * 1000 };
+		int fd = open(real, O_RDWR);
+
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || write(ready[1], "x", 1) != 1)
+			_exit(1);
+		nanosleep(&ts, NULL);
+		_exit(pwrite(fd, "CHANGED", 7, 0) == 7 ? 0 : 1);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(ad_mergemodel_write(f->m, link_path, true, &w, &err), AD_ECONFLICT);
+	assert_non_null(strstr(err.message, "changed on disk while writing"));
+	ad_error_clear(&err);
+	ad_merge_written_clear(&w);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	data = get_file(real);
+	assert_non_null(data);
+	assert_memory_equal(data, "CHANGED", 7);
+	free(data);
+	assert_int_equal(lstat(link_path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+}
+
 static void test_foreign_plan_kept(void **state)
 {
 	fx *f = *state;
@@ -846,6 +916,7 @@ int main(void)
 		T(test_plan_path),
 		T(test_write_and_redo),
 		T(test_write_over_variants),
+		T(test_write_link_and_lock),
 		T(test_foreign_plan_kept),
 		T(test_commit_refusals),
 		T(test_take_all_every_file),

@@ -1095,9 +1095,15 @@ static void S_save_plan(ad_mergemodel *m, const char *path, ad_merge_written *ou
 	} else if (rc < 0 && err.code != AD_ENOTFOUND) {
 		ad_buf_printf(&note, "the plan was not saved: %s", err.message ? err.message : "");
 	} else {
+		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
+
 		ad_error_clear(&err);
+		/* Over the plan just read, or a new one, nothing else. */
+		wopts.flags = rc == 0 ? AD_WRITE_IF_UNCHANGED : AD_WRITE_EXCLUSIVE;
+		wopts.expect = cur;
+		wopts.expect_len = curlen;
 		if ((rc == 0 && S_same_bytes(cur, curlen, text.ptr, text.size)) ||
-		    ad_write_file_atomic(ppath.ptr, text.ptr, text.size, &err) == 0) {
+		    ad_write_file(ppath.ptr, text.ptr, text.size, &wopts, &err) == 0) {
 			out->plan_saved = true;
 			free(m->wplan_path);
 			free(m->wplan_text);
@@ -1183,8 +1189,23 @@ int ad_mergemodel_write(ad_mergemodel *m, const char *path, bool force, ad_merge
 	if (exists && S_same_bytes(cur, curlen, res->text.ptr, res->text.size)) {
 		out->written = false;
 	} else {
-		if ((error = ad_write_file_atomic(path, res->text.ptr ? res->text.ptr : "",
-						  res->text.size, err)) < 0)
+		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
+
+		/* What was decided on above holds when the file is written: a new
+		 * file is created exclusively, an existing one replaced only if it
+		 * still holds what was read, checked again under its lock; else
+		 * the question is asked again about what is there now. */
+		wopts.flags = exists ? AD_WRITE_IF_UNCHANGED : AD_WRITE_EXCLUSIVE;
+		wopts.expect = cur;
+		wopts.expect_len = curlen;
+		error = ad_write_file(path, res->text.ptr ? res->text.ptr : "", res->text.size, &wopts,
+				      err);
+		if (error == AD_EEXISTS || error == AD_ECHANGED)
+			error = ad_error_set(err, AD_ECONFLICT, path, 0, 0, "%s",
+					     error == AD_EEXISTS
+						     ? "was created by another program while writing"
+						     : "changed on disk while writing");
+		if (error < 0)
 			goto done;
 		out->written = true;
 	}

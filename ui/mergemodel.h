@@ -185,15 +185,19 @@ typedef struct {
 void ad_merge_written_clear(ad_merge_written *w);
 
 /*
- * Writes the result to path atomically (ad_write_file_atomic), then the
- * plan next to it (ad_mergemodel_plan_path).  Refuses with AD_ECONFLICT,
- * writing nothing, when path exists with bytes the model did not see
- * there: a variant read from path whose file has changed on disk since, or
- * what the model last wrote to path, changed since, or any other file of
- * that name; force overwrites.  A plan file is not overwritten unless it is
- * what the model last wrote there or a plan whose output is path; then
- * plan_note says why it was not saved (not an error).  The written file is
- * what ad_mergemodel_commit() commits.
+ * Writes the result to path (ad_write_file: a symlink, hard links and the
+ * file's metadata are kept), then the plan next to it
+ * (ad_mergemodel_plan_path).  Refuses with AD_ECONFLICT, writing nothing,
+ * when path exists with bytes the model did not see there: a variant read
+ * from path whose file has changed on disk since, or what the model last
+ * wrote to path, changed since, or any other file of that name; force
+ * overwrites what is there now.  What was read is checked again under the
+ * file's lock right before it is replaced, and a new file is created
+ * exclusively, so a file another program creates or changes meanwhile is
+ * AD_ECONFLICT too, even with force.  A plan file is not overwritten
+ * unless it is what the model last wrote there or a plan whose output is
+ * path; then plan_note says why it was not saved (not an error).  The
+ * written file is what ad_mergemodel_commit() commits.
  */
 int ad_mergemodel_write(ad_mergemodel *m, const char *path, bool force, ad_merge_written *out,
 			ad_error *err);
