@@ -301,9 +301,10 @@ static int S_mktemp(ad_buf *tmp, const char *real, mode_t mode)
 }
 
 #ifdef __linux__
-/* Every extended attribute of from (ACLs are ones) onto fd.  Those the
- * writer may not set or the file system does not keep are skipped, as a
- * chown that is not allowed is; other failures are errors. */
+/* Every extended attribute of from (ACLs are ones) onto fd.  Read by name
+ * (l*xattr), which needs no read permission on the file.  Those the writer
+ * may not set or the file system does not keep are skipped, as a chown
+ * that is not allowed is; other failures are errors. */
 static int S_copy_xattrs(int fd, const char *from, const char *path, ad_error *err)
 {
 	char *names = NULL, *value = NULL, *name;
