@@ -132,7 +132,9 @@ static void check_one(const entry *e, bool json, ad_json *j, totals *t)
  * Everything to lint: the workspace's agent definitions, and the Markdown
  * files it skipped for having no name (or NUL bytes), which are exactly
  * what a lint is for.  Files that cannot be read (unreadable, too large,
- * a FIFO or device named like Markdown) are reported and set *failed.
+ * a FIFO or device named like Markdown) and folders that were not searched
+ * (unreadable, a path too long, too deep) are reported and set *failed:
+ * a lint that did not see every agent must not pass.
  */
 static entry *collect(size_t *out_count, const ad_workspace *ws, bool *failed)
 {
@@ -178,6 +180,7 @@ static entry *collect(size_t *out_count, const ad_workspace *ws, bool *failed)
 			break;
 		case AD_WS_SKIP_UNREADABLE:
 		case AD_WS_SKIP_TOO_LARGE:
+		case AD_WS_SKIP_TOO_DEEP:
 		case AD_WS_SKIP_NOT_REGULAR: /* only Markdown names get this far */
 			fputs("agentdiff: ", stderr);
 			ad_cli_put_sanitized(stderr, sk->path, strlen(sk->path));

@@ -19,7 +19,8 @@ static const char ls_usage[] =
 	"folder), grouped by name, and the files that were skipped and why.\n"
 	"Folders are searched recursively; a Markdown file counts when its\n"
 	"frontmatter has a name or it lies under an agents/ folder.  A file named\n"
-	"on the command line always counts.\n"
+	"on the command line always counts.  Exits 2 when a folder could not be\n"
+	"searched (it cannot be read, its path is too long, it is too deep).\n"
 	"\n"
 	"  --json      print JSON instead of text\n"
 	"  --outline   under each variant, its top two levels of sections\n"
@@ -123,6 +124,28 @@ static void print_text(const ad_workspace *ws, bool outline)
 	if (not_markdown)
 		printf("  %zu %s not Markdown (--json lists them)\n", not_markdown,
 		       ad_cli_plural(not_markdown, "file is", "files are"));
+}
+
+/* What may hold agents that were not looked for (a folder that cannot be
+ * read, a path too long, a folder too deep), each on stderr as
+ * "agentdiff: PATH: why" (the listing has it too); how many. */
+static size_t report_unread(const ad_workspace *ws)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ad_ws_skipped_count(ws); i++) {
+		const ad_ws_skipped *sk = ad_ws_skipped_at(ws, i);
+
+		if (!sk->not_searched)
+			continue;
+		fputs("agentdiff: ", stderr);
+		ad_cli_put_sanitized(stderr, sk->path, strlen(sk->path));
+		fputs(": ", stderr);
+		ad_cli_put_sanitized(stderr, sk->message, strlen(sk->message));
+		fputc('\n', stderr);
+		n++;
+	}
+	return n;
 }
 
 static void print_json(ad_buf *out, const ad_workspace *ws)
@@ -243,6 +266,8 @@ int ad_cli_ls(int argc, char **argv)
 			status = 2;
 		}
 	}
+	if (report_unread(ws) > 0)
+		status = 2;
 done:
 	ad_buf_free(&out);
 	ad_error_clear(&err);

@@ -179,12 +179,13 @@ static const char *join_path(ad_arena *arena, const char *dir, const char *name)
 
 /* ---------------------------------------------------------------- state */
 
-/* path is in the workspace's arena already. */
-static void add_skipped(scan_state *s, const char *path, ad_ws_skip_reason reason,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* path is in the workspace's arena already.  The entry returned is valid
+ * until the next one is added. */
+static ad_ws_skipped *add_skipped(scan_state *s, const char *path, ad_ws_skip_reason reason,
+				  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void add_skipped(scan_state *s, const char *path, ad_ws_skip_reason reason,
-			const char *fmt, ...)
+static ad_ws_skipped *add_skipped(scan_state *s, const char *path, ad_ws_skip_reason reason,
+				  const char *fmt, ...)
 {
 	ad_workspace *ws = s->ws;
 	ad_ws_skipped *sk;
@@ -194,11 +195,13 @@ static void add_skipped(scan_state *s, const char *path, ad_ws_skip_reason reaso
 	sk = &ws->skipped[ws->nskipped++];
 	sk->path = path;
 	sk->reason = reason;
+	sk->not_searched = false;
 	ad_buf_clear(&s->tmp);
 	va_start(ap, fmt);
 	ad_buf_vprintf(&s->tmp, fmt, ap);
 	va_end(ap);
 	sk->message = ad_arena_strndup(&ws->arena, ad_buf_cstr(&s->tmp), s->tmp.size);
+	return sk;
 }
 
 static size_t seen_slot(const scan_state *s, dev_t dev, ino_t ino)
@@ -370,6 +373,24 @@ done:
 	ad_error_clear(&e);
 }
 
+/* An entry of a folder that stat() refused.  One whose path is too long,
+ * or that may not be looked at, may be a folder of agents: it is reported
+ * as unreadable whatever its name.  A dangling link or a loop is a file
+ * like the others. */
+static void add_unstatable(scan_state *s, const char *child, const char *name, int errnum)
+{
+	if (errnum == ENAMETOOLONG)
+		add_skipped(s, child, AD_WS_SKIP_UNREADABLE, "path too long (%zu bytes)",
+			    strlen(child))->not_searched = true;
+	else if (errnum == EACCES)
+		add_skipped(s, child, AD_WS_SKIP_UNREADABLE, "cannot stat: %s",
+			    strerror(errnum))->not_searched = true;
+	else if (!is_markdown(name))
+		add_skipped(s, child, AD_WS_SKIP_NOT_MARKDOWN, "not a Markdown file");
+	else
+		add_skipped(s, child, AD_WS_SKIP_UNREADABLE, "cannot stat: %s", strerror(errnum));
+}
+
 static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -396,21 +417,22 @@ static void scan_dir(scan_state *s, const char *path, const struct stat *st,
 	}
 	if (depth > AD_WS_MAX_DEPTH) {
 		add_skipped(s, path, AD_WS_SKIP_TOO_DEEP, "more than %d folders deep",
-			    AD_WS_MAX_DEPTH);
+			    AD_WS_MAX_DEPTH)->not_searched = true;
 		return;
 	}
 	seen_insert(s, st, path)->active = true;
 
 	if (!(dir = opendir(path))) {
-		add_skipped(s, path, AD_WS_SKIP_UNREADABLE, "cannot open folder: %s", strerror(errno));
+		add_skipped(s, path, AD_WS_SKIP_UNREADABLE, "cannot read folder: %s",
+			    strerror(errno))->not_searched = true;
 		goto done;
 	}
 	for (;;) {
 		errno = 0;
 		if (!(de = readdir(dir))) {
 			if (errno)
-				add_skipped(s, path, AD_WS_SKIP_UNREADABLE,
-					    "cannot read folder: %s", strerror(errno));
+				add_skipped(s, path, AD_WS_SKIP_UNREADABLE, "cannot read folder: %s",
+					    strerror(errno))->not_searched = true;
 			break;
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -427,15 +449,24 @@ static void scan_dir(scan_state *s, const char *path, const struct stat *st,
 		const char *child = join_path(&ws->arena, path, names[i]);
 		struct stat cst;
 
-		if (lstat(child, &cst) < 0 || (S_ISLNK(cst.st_mode) && stat(child, &cst) < 0)) {
+		if (lstat(child, &cst) < 0) {
 			int errnum = errno;
 
 			note_file(s, child);
-			if (!is_markdown(names[i]))
-				add_skipped(s, child, AD_WS_SKIP_NOT_MARKDOWN, "not a Markdown file");
-			else
-				add_skipped(s, child, AD_WS_SKIP_UNREADABLE, "cannot stat: %s",
-					    strerror(errnum));
+			if (errnum == EACCES) {
+				/* Listed but not searchable: no entry can be examined. */
+				add_skipped(s, path, AD_WS_SKIP_UNREADABLE, "cannot read folder: %s",
+					    strerror(errnum))->not_searched = true;
+				break;
+			}
+			add_unstatable(s, child, names[i], errnum);
+			continue;
+		}
+		if (S_ISLNK(cst.st_mode) && stat(child, &cst) < 0) {
+			int errnum = errno;
+
+			note_file(s, child);
+			add_unstatable(s, child, names[i], errnum);
 			continue;
 		}
 		if (S_ISDIR(cst.st_mode)) {

@@ -84,7 +84,9 @@ typedef struct {
 typedef enum {
 	AD_WS_SKIP_NOT_MARKDOWN,  /* in a folder, and not .md or .markdown */
 	AD_WS_SKIP_NO_NAME,       /* no frontmatter name, not under agents/ */
-	AD_WS_SKIP_UNREADABLE,    /* open, stat or read failed */
+	AD_WS_SKIP_UNREADABLE,    /* open, stat or read failed; a folder that
+	                           * cannot be listed or searched; a path too
+	                           * long for the system (ENAMETOOLONG) */
 	AD_WS_SKIP_TOO_LARGE,     /* over max_file_size */
 	AD_WS_SKIP_NOT_REGULAR,   /* a FIFO, device or socket */
 	AD_WS_SKIP_BINARY,        /* NUL bytes, in a folder */
@@ -99,6 +101,10 @@ typedef struct {
 	/* One line for people, e.g. "cannot open: Permission denied" or
 	 * "no frontmatter name and not under an agents/ folder". */
 	const char *message;
+	/* What may hold agents that were not looked for: a folder that
+	 * cannot be listed or searched, an entry whose path is too long for
+	 * the system or that may not be examined, a folder too deep. */
+	bool not_searched;
 } ad_ws_skipped;
 
 /*
@@ -107,7 +113,11 @@ typedef struct {
  * or cannot be examined fails the scan (AD_ENOTFOUND or AD_EIO, with err's
  * path set to it and its message the system's, e.g. "No such file or
  * directory"); everything found below a given path that cannot be used is
- * recorded as skipped instead.
+ * recorded as skipped instead.  What could not be examined at all (a
+ * folder that cannot be read, whatever its name; a path longer than the
+ * system takes; a folder too deep) is skipped as AD_WS_SKIP_UNREADABLE or
+ * AD_WS_SKIP_TOO_DEEP with not_searched set: commands that must see every
+ * agent (check, ls) report those as failures.
  */
 int ad_ws_scan(ad_workspace **out, const char *const *paths, size_t npaths,
 	       const ad_ws_options *opts, ad_error *err);

@@ -466,6 +466,43 @@ else
 	skip unreadable "running as root, who can read any file"
 fi
 
+# --- folders that cannot be read are not silent (issue 10, item 14): check
+# and ls say which and exit 2, whatever the folder's name.  An agent below
+# a folder chain longer than PATH_MAX (each step a rename of the chain so
+# far into a new folder, so that no command needs a long path); unless we
+# are root, a folder that can be listed but not searched (its entries
+# cannot be examined) and one that cannot be listed at all.
+long=dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd
+long=$long$long
+mkdir -p deep-path.tmp/agents && cp small.md deep-path.tmp/agents/deep.md
+i=0
+while [ "$i" -lt 24 ]; do
+	mkdir deep-path.wrap && mv deep-path.tmp "deep-path.wrap/$long" &&
+		mv deep-path.wrap deep-path.tmp || break
+	i=$((i + 1))
+done
+mv deep-path.tmp deep-path
+case_ deep-path-check 2 'deep-path/(d+/)+d+: path too long \([0-9]+ bytes\)' -- check deep-path
+case_ deep-path-ls 2 'agentdiff: deep-path/(d+/)+d+: path too long' -- ls deep-path
+case_ deep-path-ls-json 2 '"reason": "unreadable"' -- ls --json deep-path
+if [ "$have_unreadable" = 1 ]; then
+	mkdir -p unsearchable/agents/team noread/agents
+	cp small.md unsearchable/agents/team/x.md
+	cp small.md noread/agents/x.md
+	chmod 0644 unsearchable/agents
+	chmod 0 noread/agents
+	case_ unsearchable-check 2 'unsearchable/agents: cannot read folder: Permission denied' \
+		-- check unsearchable
+	case_ unsearchable-ls 2 'unsearchable/agents: cannot read folder: Permission denied' \
+		-- ls unsearchable
+	case_ noread-check 2 'noread/agents: cannot read folder: Permission denied' -- check noread
+	case_ noread-ls 2 'agentdiff: noread/agents: cannot read folder: Permission denied' \
+		-- ls noread
+	chmod 0755 unsearchable/agents noread/agents
+else
+	skip unreadable-folders "running as root, who can read any folder"
+fi
+
 # --- writing as an editor saves (src/fileio.h): special files are written,
 # never replaced; modes, links and hard links are kept; long names and a
 # file size limit; concurrent applies.  /dev/null itself only as root, who

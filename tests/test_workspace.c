@@ -399,8 +399,78 @@ static void test_deep_nesting_is_cut_off(void **state)
 	sk = ad_ws_skipped_at(ws, 0);
 	assert_string_equal(sk->path, ad_buf_cstr(&dirs));
 	assert_int_equal(sk->reason, AD_WS_SKIP_TOO_DEEP);
+	assert_true(sk->not_searched);
 	ad_buf_free(&dirs);
 	ad_buf_free(&file);
+	ad_ws_free(ws);
+}
+
+/* An agent below a folder chain longer than PATH_MAX: the entry whose path
+ * is too long is unreadable and not searched, whatever its name (it was
+ * "not a Markdown file").  The chain is built and taken apart by renames,
+ * so that no call needs a long path. */
+static void test_path_too_long(void **state)
+{
+	char name[201], inner[210];
+	const ad_ws_skipped *sk;
+	ad_workspace *ws;
+	int i, steps = PATH_MAX / (int)(sizeof(name) - 1) + 2;
+
+	(void)state;
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(inner, sizeof(inner), "wrap/%s", name);
+	put_agent("chain/agents/deep.md", "deep");
+	put_agent("top/agents/shallow.md", "shallow");
+	for (i = 0; i < steps; i++) {
+		assert_int_equal(mkdir("wrap", 0755), 0);
+		assert_int_equal(rename("chain", inner), 0);
+		assert_int_equal(rename("wrap", "chain"), 0);
+	}
+
+	ws = scan_dot();
+	assert_int_equal(ad_ws_agent_count(ws), 1);
+	assert_string_equal(ad_ws_agent_at(ws, 0)->name, "shallow");
+	assert_int_equal(ad_ws_skipped_count(ws), 1);
+	sk = ad_ws_skipped_at(ws, 0);
+	assert_true(strlen(sk->path) >= PATH_MAX);
+	assert_int_equal(sk->reason, AD_WS_SKIP_UNREADABLE);
+	assert_true(sk->not_searched);
+	assert_non_null(strstr(sk->message, "path too long"));
+	ad_ws_free(ws);
+
+	/* Taken apart the same way, for the teardown's nftw(). */
+	for (i = 0; i < steps; i++) {
+		assert_int_equal(rename("chain", "wrap"), 0);
+		assert_int_equal(rename(inner, "chain"), 0);
+		assert_int_equal(rmdir("wrap"), 0);
+	}
+}
+
+/* A folder that can be listed but not searched: none of its entries can
+ * be examined, so the folder is unreadable (its subfolder "team" was "not
+ * a Markdown file"); one that cannot be listed is too. */
+static void test_unsearchable_folder(void **state)
+{
+	const ad_ws_skipped *sk;
+	ad_workspace *ws;
+
+	(void)state;
+	if (geteuid() == 0)
+		skip(); /* root searches it anyway */
+	put_agent("agents/team/x.md", "x");
+	put_agent("open/agents/y.md", "y");
+	assert_int_equal(chmod("agents", 0644), 0);
+
+	ws = scan_dot();
+	assert_int_equal(chmod("agents", 0755), 0);
+	assert_dump(ws,
+		    "y 1 in 1\n"
+		    "  open/agents/y.md [y]\n"
+		    "skip agents unreadable\n");
+	sk = find_skipped(ws, "agents");
+	assert_true(sk->not_searched);
+	assert_string_equal(sk->message, "cannot read folder: Permission denied");
 	ad_ws_free(ws);
 }
 
@@ -611,6 +681,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skipped_reasons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_nesting_is_cut_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_too_long, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsearchable_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explicit_file_always_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_path_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_loop_is_reported, setup, teardown),
