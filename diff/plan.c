@@ -22,6 +22,7 @@ struct ad_plan {
 	ad_plan_item *items;
 	size_t nitems, citems;
 	const char *output, *output_blob;
+	int output_line, output_column; /* where the parsed output's path is */
 	int frontmatter;         /* variant, or -1 for none */
 	/* The frontmatter goes before item fm_at (after them all when it
 	 * equals nitems): after a preamble that sits above a misplaced block. */
@@ -96,6 +97,7 @@ void ad_plan_set_output(ad_plan *plan, const char *path, const char *blob)
 {
 	plan->output = S_dup(plan, path);
 	plan->output_blob = S_dup(plan, blob);
+	plan->output_line = plan->output_column = 0;
 }
 
 const char *ad_plan_output(const ad_plan *plan)
@@ -106,6 +108,12 @@ const char *ad_plan_output(const ad_plan *plan)
 const char *ad_plan_output_blob(const ad_plan *plan)
 {
 	return plan->output_blob;
+}
+
+void ad_plan_output_at(const ad_plan *plan, int *line, int *column)
+{
+	*line = plan->output_line;
+	*column = plan->output_column;
 }
 
 void ad_plan_set_frontmatter(ad_plan *plan, int variant)
@@ -970,6 +978,7 @@ static int S_stmt_variant(parser *p, token *t, ad_plan *plan, const char *commen
 	if ((idx = ad_plan_add_variant(plan, t->text.ptr, NULL)) < 0)
 		return S_fail(p, t->start, "too many variants (at most %d)", AD_PLAN_MAX_VARIANTS);
 	plan->variants[idx].line = p->line;
+	plan->variants[idx].column = S_col(p, t->start);
 	plan->variants[idx].comment = comment;
 	if ((rc = S_opt_blob(p, t, plan, &plan->variants[idx].blob)) < 0 || (rc = S_end(p, t)) < 0)
 		return rc;
@@ -987,6 +996,8 @@ static int S_stmt_output(parser *p, token *t, ad_plan *plan, const char *comment
 	if ((rc = S_path_arg(p, t, "the output path")) < 0)
 		return rc;
 	plan->output = S_dup(plan, t->text.ptr);
+	plan->output_line = p->line;
+	plan->output_column = S_col(p, t->start);
 	if ((rc = S_opt_blob(p, t, plan, &plan->output_blob)) < 0 || (rc = S_end(p, t)) < 0)
 		return rc;
 	plan->output_comment = comment;

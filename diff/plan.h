@@ -78,6 +78,7 @@ typedef struct {
 	const char *blob;  /* 40 hex digits, or NULL when unknown */
 	const char *comment; /* "# ..." lines written above it, or NULL */
 	int line;          /* 1-based line in the plan file; 0 when built */
+	int column;        /* 1-based column (in characters) of spec there */
 } ad_plan_variant;
 
 /* Which section of a variant. */
@@ -167,6 +168,9 @@ const ad_plan_variant *ad_plan_variant_at(const ad_plan *plan, size_t i);
 void ad_plan_set_output(ad_plan *plan, const char *path, const char *blob);
 const char *ad_plan_output(const ad_plan *plan);
 const char *ad_plan_output_blob(const ad_plan *plan);
+/* Where the output statement's path is in the plan file: 1-based line and
+ * column (in characters); 0 and 0 when there is none or it was set. */
+void ad_plan_output_at(const ad_plan *plan, int *line, int *column);
 
 /* Whose frontmatter fences and layout the result has: a variant, or -1 for
  * no frontmatter at all (then fields are ignored). */

@@ -3,10 +3,12 @@
  *   writes the plan a curated merge starts from: everything from A, with
  *   the other variants' differing versions as commented alternatives.
  *
- * agentdiff apply [-o OUT] [--force] [--commit [-m MSG]] PLAN
+ * agentdiff apply [-o OUT] [--allow-outside PATH]... [--force] [--commit [-m MSG]] PLAN
  *   re-applies a merge plan (diff/plan.h) to the variants as they are now
  *   and writes the result atomically; with --commit, commits it with
- *   trailers naming where each section came from.
+ *   trailers naming where each section came from.  A plan is data from
+ *   someone else: the files it names must be agent definitions inside the
+ *   repository that holds it, unless the user names them (see confine.h).
  *
  * Exit status: 0 written as planned; 1 some sections or fields of the plan
  * were not found (nothing written unless --force); 2 trouble.
@@ -24,12 +26,14 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "confine.h"
 #include "doc.h"
 #include "fileio.h"
 #include "git.h"
 #include "plan.h"
 #include "term.h"
 #include "vsource.h"
+#include "workspace.h"
 
 #define PLAN_MAX_SIZE ((size_t)16 << 20)
 
@@ -50,14 +54,20 @@ static void plan_usage(FILE *fp)
 
 static void apply_usage(FILE *fp)
 {
-	fputs("usage: agentdiff apply [-o OUT] [--force] [--commit [-m MSG]] PLAN\n"
+	fputs("usage: agentdiff apply [-o OUT] [--allow-outside PATH]... [--force]\n"
+	      "                       [--commit [-m MSG]] PLAN\n"
 	      "\n"
 	      "Applies a merge plan to its variants as they are now and writes the\n"
 	      "result to OUT (default: the plan's output, else standard output).\n"
 	      "Sections the plan names but a changed variant no longer has are\n"
-	      "reported; then nothing is written unless --force.\n"
+	      "reported; then nothing is written unless --force.  The plan's variants\n"
+	      "and output must lie inside the repository that holds the plan (or the\n"
+	      "plan's folder), and its variants must be agent definitions.\n"
 	      "\n"
 	      "  -o OUT          write the result to OUT ('-' for standard output)\n"
+	      "  --allow-outside PATH\n"
+	      "                  let the plan name PATH (a variant or the output) although\n"
+	      "                  it is outside; repeat it for more paths\n"
 	      "  --force         write even when sections are missing, and overwrite OUT\n"
 	      "                  even when it is not what the plan last wrote there\n"
 	      "  --commit        commit OUT in its git repository, with trailers naming\n"
@@ -239,6 +249,8 @@ typedef struct {
 	const char *out_arg;
 	const char *message;
 	bool force, commit;
+	const char **allow; /* the --allow-outside paths (owned array) */
+	size_t nallow;
 } apply_args;
 
 static int parse_apply_args(apply_args *a, int argc, char **argv)
@@ -247,6 +259,7 @@ static int parse_apply_args(apply_args *a, int argc, char **argv)
 	int k;
 
 	memset(a, 0, sizeof(*a));
+	a->allow = ad_xcalloc((size_t)argc, sizeof(*a->allow));
 	for (k = 1; k < argc; k++) {
 		const char *s = argv[k];
 
@@ -254,6 +267,10 @@ static int parse_apply_args(apply_args *a, int argc, char **argv)
 			opts_done = true;
 		} else if (!opts_done && !strcmp(s, "-o") && k + 1 < argc) {
 			a->out_arg = argv[++k];
+		} else if (!opts_done && !strcmp(s, "--allow-outside") && k + 1 < argc) {
+			a->allow[a->nallow++] = argv[++k];
+		} else if (!opts_done && !strncmp(s, "--allow-outside=", 16) && s[16]) {
+			a->allow[a->nallow++] = s + 16;
 		} else if (!opts_done && !strcmp(s, "-m") && k + 1 < argc) {
 			a->message = argv[++k];
 		} else if (!opts_done && !strncmp(s, "--message=", 10)) {
@@ -382,6 +399,127 @@ done:
 	ad_error_clear(&err);
 }
 
+/*
+ * A plan is data from someone else (see confine.h): its variants and its
+ * output must lie inside the repository that holds the plan, or the plan's
+ * folder outside any, unless the user named the path (-o for the output,
+ * --allow-outside for either), and nothing is written inside a git folder,
+ * whoever named it.  Refuses, with the plan's line and column, before
+ * anything is read or written.  resolved[i] gets file variant i's physical
+ * path (NULL for a revision), for the later checks.
+ */
+static int confine_plan(char **resolved, const apply_args *a, const ad_plan *plan, const char *dir,
+			const char *target)
+{
+	ad_buf root = AD_BUF_INIT, phys = AD_BUF_INIT;
+	char **allowed = ad_xcalloc(a->nallow + 1, sizeof(*allowed));
+	ad_confine c = { 0 };
+	ad_confine_verdict verdict;
+	ad_error err = AD_ERROR_INIT;
+	const char *where, *what;
+	bool in_repo = false;
+	size_t i;
+	int error = 0, line, col;
+
+	if ((error = ad_confine_root(&root, &in_repo, dir, &err)) < 0) {
+		ad_cli_error(&err);
+		goto done;
+	}
+	where = in_repo ? "the repository" : "the plan's folder";
+	for (i = 0; i < a->nallow; i++) {
+		if ((error = ad_confine_resolve(&phys, a->allow[i], NULL, &err)) < 0) {
+			say("apply", "--allow-outside %s: %s", a->allow[i], err.message);
+			goto done;
+		}
+		allowed[i] = ad_buf_detach(&phys);
+	}
+	c.root = root.ptr;
+	c.allowed = (const char *const *)allowed;
+	c.nallowed = a->nallow;
+
+	/* The output the user named (-o) may be anywhere but in a git
+	 * folder; the plan's, only inside or where the user allowed. */
+	if (*target && a->out_arg) {
+		if ((error = ad_confine_resolve(&phys, target, NULL, &err)) < 0) {
+			ad_cli_error(&err);
+			goto done;
+		}
+		if (ad_confine_in_git_dir(phys.ptr, &what)) {
+			say("apply", "-o %s %s; agentdiff never writes there", target, what);
+			error = AD_EINVALID;
+			goto done;
+		}
+	} else if (*target) {
+		ad_plan_output_at(plan, &line, &col);
+		if ((error = ad_confine_check(&verdict, &phys, &c, target, NULL, true, &err)) < 0) {
+			say("apply", "%s:%d:%d: output \"%s\": %s", a->plan_path, line, col,
+			    ad_plan_output(plan), err.message);
+			goto done;
+		}
+		error = verdict == AD_CONFINE_OK ? 0 : AD_EINVALID;
+		if (verdict == AD_CONFINE_GIT_DIR) {
+			ad_confine_in_git_dir(phys.ptr, &what);
+			say("apply", "%s:%d:%d: output \"%s\" %s; agentdiff never writes there",
+			    a->plan_path, line, col, ad_plan_output(plan), what);
+		} else if (verdict == AD_CONFINE_OUTSIDE) {
+			say("apply", "%s:%d:%d: output \"%s\" is outside %s (use -o or --allow-outside "
+				     "PATH)", a->plan_path, line, col, ad_plan_output(plan), where);
+		} else if (verdict == AD_CONFINE_HARD_LINKS) {
+			say("apply", "%s:%d:%d: output \"%s\" has other hard links, which may lie "
+				     "outside %s (use -o or --allow-outside PATH)",
+			    a->plan_path, line, col, ad_plan_output(plan), where);
+		}
+		if (error < 0)
+			goto done;
+	}
+
+	/* The variants read from files; a revision's PATH is inside its
+	 * repository by construction (git.c refuses a ".." that leaves it). */
+	for (i = 0; i < ad_plan_variant_count(plan); i++) {
+		const ad_plan_variant *v = ad_plan_variant_at(plan, i);
+
+		if (ad_git_is_revpath(v->spec, dir))
+			continue;
+		if ((error = ad_confine_check(&verdict, &phys, &c, v->spec, dir, false, &err)) < 0) {
+			say("apply", "%s:%d:%d: variant %zu: %s", a->plan_path, v->line, v->column, i + 1,
+			    err.message);
+			goto done;
+		}
+		if (verdict != AD_CONFINE_OK) {
+			say("apply", "%s:%d:%d: variant %zu \"%s\" is outside %s (use --allow-outside "
+				     "PATH)", a->plan_path, v->line, v->column, i + 1, v->spec, where);
+			error = AD_EINVALID;
+			goto done;
+		}
+		resolved[i] = ad_buf_detach(&phys);
+	}
+done:
+	for (i = 0; i < a->nallow; i++)
+		free(allowed[i]);
+	free(allowed);
+	ad_buf_free(&root);
+	ad_buf_free(&phys);
+	ad_error_clear(&err);
+	return error;
+}
+
+/* Whether every file variant lies in the work tree that receives the
+ * commit, so that nothing from outside the repository goes into its
+ * history; says which does not. */
+static bool sources_inside(const char *workdir, const ad_plan *plan, char *const *resolved)
+{
+	size_t i;
+
+	for (i = 0; i < ad_plan_variant_count(plan); i++)
+		if (resolved[i] && !ad_confine_inside(resolved[i], workdir)) {
+			say("apply", "cannot commit: variant %zu (%s) is outside the repository that "
+				     "receives the commit; nothing written",
+			    i + 1, ad_plan_variant_at(plan, i)->spec);
+			return false;
+		}
+	return true;
+}
+
 int ad_cli_apply(int argc, char **argv)
 {
 	apply_args args;
@@ -393,7 +531,8 @@ int ad_cli_apply(int argc, char **argv)
 	ad_vsource *srcs = NULL;
 	ad_doc **docs = NULL;
 	const char **blobs = NULL;
-	ad_buf dir = AD_BUF_INIT, target = AD_BUF_INIT, msg = AD_BUF_INIT;
+	ad_buf dir = AD_BUF_INIT, target = AD_BUF_INIT, msg = AD_BUF_INIT, workdir = AD_BUF_INIT;
+	char **resolved = NULL;
 	ad_git_commit_result cres;
 	ad_git_commit_options copts = AD_GIT_COMMIT_OPTIONS_INIT;
 	char blob[AD_GIT_HEXSIZE + 1];
@@ -401,8 +540,10 @@ int ad_cli_apply(int argc, char **argv)
 	int status;
 
 	memset(&cres, 0, sizeof(cres));
-	if ((status = parse_apply_args(&args, argc, argv)) >= 0)
+	if ((status = parse_apply_args(&args, argc, argv)) >= 0) {
+		free(args.allow);
 		return status;
+	}
 	status = 2;
 
 	if (ad_read_file(&text, &len, args.plan_path, PLAN_MAX_SIZE, &err) < 0 ||
@@ -427,9 +568,15 @@ int ad_cli_apply(int argc, char **argv)
 		say("apply", "--commit needs a file to write: -o OUT, or an output line in the plan");
 		goto done;
 	}
-
-	/* The variants as they are now. */
 	nv = ad_plan_variant_count(plan);
+	resolved = ad_xcalloc(nv + 1, sizeof(*resolved));
+	if (confine_plan(resolved, &args, plan, dir.ptr, ad_buf_cstr(&target)) < 0) {
+		say("apply", "nothing written");
+		goto done;
+	}
+
+	/* The variants as they are now; each read from a file must be an
+	 * agent definition, not any file. */
 	srcs = ad_xcalloc(nv, sizeof(*srcs));
 	docs = ad_xcalloc(nv, sizeof(*docs));
 	blobs = ad_xcalloc(nv, sizeof(*blobs));
@@ -444,6 +591,17 @@ int ad_cli_apply(int argc, char **argv)
 			say("apply", "%s:%s: variant %zu:", args.plan_path, where, i + 1);
 			ad_cli_error(&err);
 			goto done;
+		}
+		if (srcs[i].kind == AD_VSOURCE_FILE) {
+			const char *why = "it was not a file when apply looked";
+
+			if (!resolved[i] ||
+			    !ad_ws_is_agent(resolved[i], srcs[i].data, srcs[i].size, docs[i], &why)) {
+				say("apply", "%s:%d:%d: variant %zu \"%s\" is not an agent definition "
+					     "(%s); nothing written",
+				    args.plan_path, v->line, v->column, i + 1, v->spec, why);
+				goto done;
+			}
 		}
 		blobs[i] = ad_vsource_blob(&srcs[i]);
 	}
@@ -484,12 +642,15 @@ int ad_cli_apply(int argc, char **argv)
 		goto done;
 	}
 
-	/* Refuse before writing anything when the commit would be refused. */
-	if (args.commit && ad_git_commit_check(target.ptr, NULL, &err) < 0) {
+	/* Refuse before writing anything when the commit would be refused,
+	 * or would put into history a file from outside the repository. */
+	if (args.commit && ad_git_commit_workdir(&workdir, target.ptr, NULL, &err) < 0) {
 		ad_cli_error(&err);
 		say("apply", "nothing written");
 		goto done;
 	}
+	if (args.commit && !sources_inside(workdir.ptr, plan, resolved))
+		goto done;
 	ad_git_hash_blob(blob, res->text.ptr, res->text.size);
 	if (ad_read_file(&cur, &curlen, target.ptr, AD_DOC_MAX_SIZE, &err) == 0) {
 		if (curlen == res->text.size && !memcmp(cur, res->text.ptr, curlen)) {
@@ -557,6 +718,10 @@ int ad_cli_apply(int argc, char **argv)
 done:
 	for (i = 0; docs && i < nv; i++)
 		ad_doc_free(docs[i]);
+	for (i = 0; resolved && i < nv; i++)
+		free(resolved[i]);
+	free(resolved);
+	free(args.allow);
 	ad_vsources_free(srcs, nv);
 	free(docs);
 	free(blobs);
@@ -568,6 +733,7 @@ done:
 	ad_buf_free(&dir);
 	ad_buf_free(&target);
 	ad_buf_free(&msg);
+	ad_buf_free(&workdir);
 	ad_error_clear(&err);
 	return status;
 }

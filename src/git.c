@@ -1035,6 +1035,26 @@ int ad_git_commit_check(const char *file, const char *repo, ad_error *err)
 	return error;
 }
 
+int ad_git_commit_workdir(ad_buf *out, const char *file, const char *repo, ad_error *err)
+{
+	commit_state st;
+	ad_buf scratch = AD_BUF_INIT;
+	int error;
+
+	ad_buf_clear(out);
+	if ((error = S_prepare(&st, file, repo, false, err)) < 0)
+		return error;
+	/* S_prepare refuses a bare repository: there is a work tree. */
+	S_physical(&scratch, G.git_repository_workdir(st.repo), NULL);
+	while (scratch.size > 1 && scratch.ptr[scratch.size - 1] == '/')
+		scratch.ptr[--scratch.size] = '\0';
+	ad_buf_put(out, scratch.ptr, scratch.size);
+	ad_buf_cstr(out);
+	S_state_free(&st);
+	ad_buf_free(&scratch);
+	return 0;
+}
+
 void ad_git_commit_result_clear(ad_git_commit_result *result)
 {
 	if (!result)

@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "util.h"
 
 #define AD_GIT_HEXSIZE 40 /* a SHA-1 object id in hex */
 
@@ -123,6 +124,14 @@ typedef struct {
  * (which need not exist yet).  Same refusals and messages.
  */
 int ad_git_commit_check(const char *file, const char *repo, ad_error *err);
+
+/*
+ * The work tree a commit of file would go to, as a physical path without a
+ * trailing '/' into out, after the same checks as ad_git_commit_check()
+ * (which it fails with, changing nothing).  For a caller that must know
+ * that what went into the file comes from inside that repository.
+ */
+int ad_git_commit_workdir(ad_buf *out, const char *file, const char *repo, ad_error *err);
 
 /*
  * Commits file (which must exist) on the current branch: an unborn branch

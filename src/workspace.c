@@ -668,3 +668,28 @@ size_t ad_ws_files_seen(const ad_workspace *ws)
 {
 	return ws->files_seen;
 }
+
+bool ad_ws_is_agent(const char *path, const char *data, size_t len, const ad_doc *doc,
+		    const char **why)
+{
+	const ad_frontmatter *fm = doc ? ad_doc_frontmatter(doc) : NULL;
+	const ad_fm_field *name = fm ? ad_fm_get(fm, "name") : NULL;
+	ad_buf key = AD_BUF_INIT;
+	const char *reason = NULL;
+
+	/* The checks scan_file() makes of a file it meets in a folder. */
+	if (!is_markdown(base_name(path)))
+		reason = "not a Markdown file";
+	else if (memchr(data ? data : "", '\0', len < BINARY_PROBE ? len : BINARY_PROBE))
+		reason = "binary file (holds NUL bytes)";
+	if (!reason) {
+		if (name && is_scalar_kind(name->kind))
+			ad_ws_normalize_name(&key, name->value, strlen(name->value));
+		if (!key.size && !path_has_agents(path))
+			reason = "no frontmatter name and not under an agents/ folder";
+	}
+	ad_buf_free(&key);
+	if (why)
+		*why = reason;
+	return reason == NULL;
+}

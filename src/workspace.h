@@ -140,4 +140,16 @@ void ad_ws_normalize_name(ad_buf *out, const char *name, size_t len);
 /* A stable short name: "not-markdown", "no-name", "unreadable", ... */
 const char *ad_ws_skip_reason_name(ad_ws_skip_reason reason);
 
+/*
+ * Whether a file met in a folder would be taken as an agent definition, by
+ * the rules above: path names a Markdown file, its first bytes (data, len)
+ * hold no NUL, and doc (its parse; may be NULL) has a frontmatter name, or
+ * path lies under a folder named "agents".  For files that someone else
+ * names, such as a merge plan's variants, which must be agent definitions,
+ * not any file.  *why (may be NULL) gets the reason when it is not, as
+ * ad_ws_skipped says it ("not a Markdown file"); static.
+ */
+bool ad_ws_is_agent(const char *path, const char *data, size_t len, const ad_doc *doc,
+		    const char **why);
+
 #endif

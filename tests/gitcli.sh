@@ -12,7 +12,8 @@
 #   - apply --commit: trailers, `git status` clean for the file and every
 #     other staged, unstaged and untracked change left exactly as it was;
 #     an unborn branch and a detached HEAD; refusals (mid-merge, index.lock,
-#     outside the work tree) that write nothing.
+#     outside the work tree, a variant from outside the repository) that
+#     write nothing.
 #
 # No configuration of the user leaks in: HOME is the temporary folder,
 # GIT_CONFIG_NOSYSTEM is set, identity is per repository.
@@ -159,7 +160,9 @@ finish
 
 start plan-apply
 cd "$work/r1"
-run plan -o merge.plan --output agents/merged.md agents/x.md HEAD~3:agents/x.md "$ex/minimal.md"
+# A plan's files lie in its repository (see the apply-outside case).
+mkdir -p vendor && cp "$ex/minimal.md" vendor/minimal.md
+run plan -o merge.plan --output agents/merged.md agents/x.md HEAD~3:agents/x.md vendor/minimal.md
 expect_status 0
 # HEAD~3 moves with the next commit: the plan pins it.
 grep -q "^variant 2 \"$(git rev-parse HEAD~3):agents/x.md\" blob [0-9a-f]\{40\}\$" merge.plan ||
@@ -312,6 +315,31 @@ expect_status 2
 expect_err "--commit needs a file"
 run apply -m "no commit" merge.plan
 expect_status 2
+finish
+
+# A plan's variant from outside the repository, allowed by the user, goes
+# into the result but never into a commit: nothing is written.
+start apply-commit-outside-source
+cd "$work/r1"
+git checkout -q -- . 2>/dev/null
+before=$(cat agents/merged.md)
+head_before=$(git rev-parse HEAD)
+cp "$ex/minimal.md" "$work/minimal.md"
+sed -e 's|^variant 3 "vendor/minimal.md"|variant 3 "../minimal.md"|' \
+	-e 's/^\( *\)take "Release Notes" from 1.*/\1take "Release Notes" from 2/' merge.plan >outside.plan
+grep -q '^variant 3 "../minimal.md"' outside.plan || fail "the plan's variant 3 was not replaced"
+run apply --commit outside.plan
+expect_status 2
+expect_err 'outside.plan:7:11: variant 3 "../minimal.md" is outside the repository'
+run apply --commit --allow-outside "$work/minimal.md" outside.plan
+expect_status 2
+expect_err "cannot commit: variant 3 (../minimal.md) is outside the repository that receives the commit"
+expect_err "nothing written"
+[ "$(cat agents/merged.md)" = "$before" ] || fail "written despite the refusal"
+[ "$(git rev-parse HEAD)" = "$head_before" ] || fail "committed despite the refusal"
+# Without --commit, the variant the user allowed is read.
+run apply --allow-outside "$work/minimal.md" -o - outside.plan
+expect_status 0
 finish
 
 # A symlink stays a symlink, in the work tree and in the commit: through

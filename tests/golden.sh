@@ -111,9 +111,9 @@ merge-driver-bad-size     tests/fixtures/merge      merge-driver base.md ours.md
 plan-code-reviewer        examples/code-reviewer    plan team.md strict.md xml.md
 plan-one-variant          examples/release-manager  plan v2.md
 plan-missing              examples/code-reviewer    plan team.md does-not-exist.md
-apply-curated             tests/fixtures/plan       apply -o - curated.plan
+apply-curated             tests/fixtures/plan       apply --allow-outside ../../../examples/code-reviewer/team.md --allow-outside ../../../examples/code-reviewer/strict.md --allow-outside ../../../examples/code-reviewer/xml.md -o - curated.plan
 apply-bad-plan            tests/fixtures/plan       apply bad.plan
-apply-missing-section     tests/fixtures/plan       apply -o - missing.plan
+apply-missing-section     tests/fixtures/plan       apply --allow-outside ../../../examples/code-reviewer/team.md -o - missing.plan
 apply-not-a-plan          examples/code-reviewer    apply team.md
 apply-commit-stdout       tests/fixtures/plan       apply --commit -o - curated.plan
 '

@@ -503,6 +503,157 @@ else
 	skip unreadable-folders "running as root, who can read any folder"
 fi
 
+# --- hostile plans: a plan is data from someone else (issue 10, item 1).
+# A repository hp (git's, or a bare .git folder without git) holds the
+# plans, in hp/agents; outside/ is beside it.  Every refusal writes nothing.
+hp=$in/hp
+mkdir -p "$hp/agents" "$hp/docs" "$hp/sub" "$in/outside" "$in/gitdir-env"
+if command -v git >/dev/null 2>&1; then
+	(cd "$hp" && GIT_CONFIG_NOSYSTEM=1 git init -q .) || exit 1
+else
+	mkdir -p "$hp/.git" && printf '[core]\n\tbare = false\n' >"$hp/.git/config"
+fi
+cp "$hp/.git/config" "$work/git-config.saved"
+cp small.md "$hp/agents/a.md"
+cp small.md "$hp/agents/b.md"
+cp small.md "$in/outside/o.md"
+cp nul-bytes.md "$hp/agents/nul.md"
+printf '# Notes\n\nNot an agent: no frontmatter, not under agents/.\n' >"$hp/docs/notes.md"
+ln -s "$in/outside/o.md" "$hp/agents/link.md"
+ln -s "$in/outside" "$hp/agents/out"
+ln -s "$in/outside/created.md" "$hp/agents/dangling.md"
+ln -s ../.git/config "$hp/agents/config.md"
+printf 'gitdir: ../.git\n' >"$hp/sub/.git"
+ln "$hp/.git/config" "$hp/agents/hard.md"
+mkdir -p "$hp/agents/gd/objects" "$hp/agents/gd/refs"
+printf 'ref: refs/heads/main\n' >"$hp/agents/gd/HEAD"
+
+# hplan NAME VARIANT2 [OUTPUT]: hp/agents/NAME.plan, variant 1 a.md.
+hplan() {
+	{
+		echo 'agentdiff-plan 1'
+		echo 'variant 1 "a.md"'
+		printf 'variant 2 "%s"\n' "$2"
+		[ -n "${3:-}" ] && printf 'output "%s"\n' "$3"
+		echo 'frontmatter from 1'
+		echo 'field "name" from 1'
+		echo 'take "Role" from 2'
+	} >"$hp/agents/$1.plan"
+}
+
+# nothing_at NAME PATH...: no PATH exists; .git/config is as it was.
+nothing_at() {
+	name=$1
+	shift
+	for p in "$@"; do
+		if [ -e "$p" ] || [ -L "$p" ]; then
+			echo "FAIL $name: $p was written"
+			failed=$((failed + 1))
+			return
+		fi
+	done
+	if ! cmp -s "$hp/.git/config" "$work/git-config.saved"; then
+		echo "FAIL $name: .git/config changed"
+		failed=$((failed + 1))
+		return
+	fi
+	echo "PASS $name"
+	passed=$((passed + 1))
+}
+
+outside_repo='is outside the repository'
+case_ apply-help-allow-outside 0 '--allow-outside PATH' -- apply --help
+in_git='agentdiff never writes there'
+
+hplan git-config b.md ../.git/config
+case_ plan-output-git-config 2 \
+	"hp/agents/git-config.plan:4:8: output \"../.git/config\" is inside a .git folder; $in_git" \
+	-- apply hp/agents/git-config.plan
+case_ plan-output-git-config-allowed 2 "$in_git" \
+	-- apply --allow-outside hp/.git/config --force hp/agents/git-config.plan
+case_ plan-output-git-config-o 2 "-o hp/.git/config is inside a .git folder; $in_git" \
+	-- apply -o hp/.git/config --force hp/agents/git-config.plan
+nothing_at plan-output-git-config-untouched
+# -o replaces the plan's output: the result goes where the user says.
+case_ plan-output-o-overrides 0 'wrote hp/agents/o-result.md' \
+	-- apply -o hp/agents/o-result.md hp/agents/git-config.plan
+hplan git-link b.md config.md
+case_ plan-output-link-into-git 2 "output \"config.md\" is inside a .git folder" \
+	-- apply --force hp/agents/git-link.plan
+hplan git-hard-link b.md hard.md
+case_ plan-output-hard-link 2 'output "hard.md" has other hard links, which may lie outside the repository' \
+	-- apply --force hp/agents/git-hard-link.plan
+hplan git-file b.md ../sub/.git
+case_ plan-output-dotgit-file 2 'output "../sub/.git" is a .git file or folder' \
+	-- apply --force hp/agents/git-file.plan
+hplan git-layout b.md gd/x.md
+case_ plan-output-git-layout 2 'output "gd/x.md" is inside a git folder' \
+	-- apply hp/agents/git-layout.plan
+hplan git-dir-env b.md ../../gitdir-env/x.md
+GIT_DIR=$in/gitdir-env
+export GIT_DIR
+case_ plan-output-git-dir-env 2 'is inside \$GIT_DIR' \
+	-- apply --allow-outside gitdir-env/x.md hp/agents/git-dir-env.plan
+unset GIT_DIR
+nothing_at plan-output-git-untouched "$hp/agents/gd/x.md" "$in/gitdir-env/x.md"
+
+hplan absolute b.md "$in/outside/abs.md"
+case_ plan-output-absolute 2 \
+	"absolute.plan:4:8: output \"$in/outside/abs.md\" $outside_repo \(use -o or --allow-outside PATH\)" \
+	-- apply hp/agents/absolute.plan
+hplan up b.md ../../outside/up.md
+case_ plan-output-up 2 "output \"../../outside/up.md\" $outside_repo" -- apply hp/agents/up.plan
+hplan link-out b.md link.md
+case_ plan-output-symlink-out 2 "output \"link.md\" $outside_repo" \
+	-- apply --force hp/agents/link-out.plan
+hplan dangling b.md dangling.md
+case_ plan-output-dangling-symlink 2 "output \"dangling.md\" $outside_repo" \
+	-- apply hp/agents/dangling.plan
+# Through a link to a folder outside, ".." leaves from where the link led:
+# "out/../x.md" is outside/../x.md, not agents/x.md.
+hplan dotdot-link b.md out/../dotdot.md
+case_ plan-output-dotdot-symlink 2 "output \"out/../dotdot.md\" $outside_repo" \
+	-- apply hp/agents/dotdot-link.plan
+nothing_at plan-output-outside-untouched "$in/outside/abs.md" "$in/outside/up.md" \
+	"$in/outside/created.md" "$in/dotdot.md" "$hp/agents/dotdot.md"
+
+hplan passwd /etc/passwd
+case_ plan-variant-passwd 2 "passwd.plan:3:11: variant 2 \"/etc/passwd\" $outside_repo \(use --allow-outside PATH\)" \
+	-- apply -o - hp/agents/passwd.plan
+case_ plan-variant-passwd-allowed 2 'variant 2 "/etc/passwd" is not an agent definition \(not a Markdown file\)' \
+	-- apply --allow-outside /etc/passwd -o - hp/agents/passwd.plan
+hplan nul nul.md
+case_ plan-variant-binary 2 'variant 2 "nul.md" is not an agent definition \(binary file' \
+	-- apply -o - hp/agents/nul.plan
+hplan notes ../docs/notes.md
+case_ plan-variant-not-agent 2 'variant 2 "../docs/notes.md" is not an agent definition \(no frontmatter name' \
+	-- apply -o - hp/agents/notes.plan
+hplan link-variant link.md
+case_ plan-variant-symlink-out 2 "variant 2 \"link.md\" $outside_repo" -- apply -o - hp/agents/link-variant.plan
+hplan dotdot-variant out/../outside/o.md
+case_ plan-variant-dotdot-symlink 2 "variant 2 \"out/../outside/o.md\" $outside_repo" \
+	-- apply -o - hp/agents/dotdot-variant.plan
+# Inside, through the same link: out/../hp/agents/b.md is hp/agents/b.md.
+hplan dotdot-inside out/../hp/agents/b.md
+case_ plan-variant-dotdot-inside 0 '' -- apply -o - hp/agents/dotdot-inside.plan
+if command -v git >/dev/null 2>&1; then
+	hplan rev-up 'HEAD:../../etc/passwd'
+	case_ plan-variant-revpath-up 2 "'../../etc/passwd' leads outside the repository" \
+		-- apply -o - hp/agents/rev-up.plan
+else
+	skip plan-variant-revpath-up "no git"
+fi
+
+# --allow-outside lifts exactly the paths it names, compared resolved.
+hplan allow ../../outside/o.md "$in/outside/allowed.md"
+case_ plan-allow-variant-only 2 "output \"$in/outside/allowed.md\" $outside_repo" \
+	-- apply --allow-outside outside/o.md hp/agents/allow.plan
+case_ plan-allow-folder 2 "variant 2 \"../../outside/o.md\" $outside_repo" \
+	-- apply --allow-outside outside --allow-outside outside/allowed.md hp/agents/allow.plan
+nothing_at plan-allow-untouched "$in/outside/allowed.md"
+case_ plan-allow-both 0 "wrote $in/outside/allowed.md" \
+	-- apply --allow-outside hp/../outside/o.md --allow-outside "$in/outside/allowed.md" hp/agents/allow.plan
+
 # --- writing as an editor saves (src/fileio.h): special files are written,
 # never replaced; modes, links and hard links are kept; long names and a
 # file size limit; concurrent applies.  /dev/null itself only as root, who

@@ -379,6 +379,44 @@ static void test_splice_output(void **state)
 	ad_buf_free(&out);
 }
 
+/* Where a plan names its files, for apply's messages about them
+ * ("x.plan:4:8: output ... is outside the repository"): the line and the
+ * column, in characters, of the path. */
+static void test_paths_are_located(void **state)
+{
+	static const char text[] = "agentdiff-plan 1\n"
+				   "variant 1   \"a.md\"\n"
+				   "  variant 2 \"\xc3\xa9/HEAD:x.md\"\n"
+				   "\n"
+				   "output \"../.git/config\" blob 0123456789abcdef0123456789abcdef01234567\n"
+				   "take preamble from 1\n";
+	ad_plan *p = NULL;
+	int line = -1, col = -1;
+
+	(void)state;
+	assert_int_equal(ad_plan_parse(&p, "x.plan", text, strlen(text), NULL), 0);
+	assert_int_equal(ad_plan_variant_at(p, 0)->line, 2);
+	assert_int_equal(ad_plan_variant_at(p, 0)->column, 13);
+	assert_int_equal(ad_plan_variant_at(p, 1)->line, 3);
+	assert_int_equal(ad_plan_variant_at(p, 1)->column, 13);
+	ad_plan_output_at(p, &line, &col);
+	assert_int_equal(line, 5);
+	assert_int_equal(col, 8);
+	/* A path set afterwards is not where the file had it. */
+	ad_plan_set_output(p, "elsewhere.md", NULL);
+	ad_plan_output_at(p, &line, &col);
+	assert_int_equal(line, 0);
+	assert_int_equal(col, 0);
+	ad_plan_free(p);
+	/* A built plan has no place in a file. */
+	assert_int_equal(ad_plan_new(&p), 0);
+	assert_int_equal(ad_plan_add_variant(p, "a.md", NULL), 0);
+	assert_int_equal(ad_plan_variant_at(p, 0)->column, 0);
+	ad_plan_output_at(p, &line, &col);
+	assert_int_equal(line, 0);
+	ad_plan_free(p);
+}
+
 /* ------------------------------------------------------------ applying */
 
 static const char A[] =
@@ -981,6 +1019,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_hostile),
 		cmocka_unit_test(test_splice_output),
+		cmocka_unit_test(test_paths_are_located),
 		cmocka_unit_test_setup_teardown(test_take_all_is_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_choices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_none_and_several, setup, teardown),

@@ -649,6 +649,61 @@ static void test_progress_callback(void **state)
 	ad_ws_free(ws);
 }
 
+/* ad_ws_is_agent() says of a file what a scan of its folder does: taken as
+ * a variant, or skipped with the same reason. */
+static void test_is_agent_matches_the_scan(void **state)
+{
+	static const struct {
+		const char *path, *text;
+		size_t len;
+	} files[] = {
+		{ "named.md", "---\nname: named\ndescription: d\n---\n# Role\n", 0 },
+		{ "Upper.MARKDOWN", "---\nname: upper\n---\n", 0 },
+		{ "agents/plain.md", "# Just text, but under agents/\n", 0 },
+		{ "notes.md", "# Notes\n\nNo frontmatter.\n", 0 },
+		{ "blank-name.md", "---\nname: \"  \"\n---\n", 0 },
+		{ "list-name.md", "---\nname: [a, b]\n---\n", 0 },
+		{ "passwd", "root:x:0:0:root:/root:/bin/sh\n", 0 },
+		{ "named.txt", "---\nname: text\n---\n", 0 },
+		{ "agents/nul.md", "---\nname: nul\n---\n\0\0binary", 25 },
+	};
+	ad_workspace *ws;
+	size_t i, k, n = sizeof(files) / sizeof(files[0]);
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		put_bytes(files[i].path, files[i].text,
+			  files[i].len ? files[i].len : strlen(files[i].text));
+	ws = scan_dot();
+	for (i = 0; i < n; i++) {
+		size_t len = files[i].len ? files[i].len : strlen(files[i].text);
+		const char *why = "unset", *skipped = NULL;
+		ad_doc *doc = NULL;
+		bool taken = false, is;
+
+		for (k = 0; k < ad_ws_skipped_count(ws); k++)
+			if (!strcmp(ad_ws_skipped_at(ws, k)->path, files[i].path))
+				skipped = ad_ws_skipped_at(ws, k)->message;
+		for (k = 0; k < ad_ws_agent_count(ws); k++) {
+			const ad_ws_agent *a = ad_ws_agent_at(ws, k);
+			size_t v;
+
+			for (v = 0; v < a->nvariants; v++)
+				taken = taken || !strcmp(a->variants[v].path, files[i].path);
+		}
+		assert_int_equal(ad_doc_parse(&doc, files[i].path, files[i].text, len, NULL, NULL), 0);
+		is = ad_ws_is_agent(files[i].path, files[i].text, len, doc, &why);
+		if (is != taken || (is ? why != NULL : !skipped || strcmp(why, skipped)))
+			fail_msg("%s: ad_ws_is_agent says %d (%s), the scan %s (%s)", files[i].path, is,
+				 why ? why : "-", taken ? "took it" : "skipped it", skipped ? skipped : "-");
+		ad_doc_free(doc);
+	}
+	ad_ws_free(ws);
+	/* The reasons, for plans' messages. */
+	assert_false(ad_ws_is_agent("/etc/passwd", "root:x:0:0\n", 11, NULL, NULL));
+	assert_true(ad_ws_is_agent("/r/agents/x.md", "", 0, NULL, NULL));
+}
+
 static void test_empty_and_bad_options(void **state)
 {
 	static const char *const dot[] = { "." };
@@ -689,6 +744,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hidden_and_vendor_folders_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_is_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_is_agent_matches_the_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_bad_options, setup, teardown),
 	};
 

@@ -186,6 +186,17 @@ done
 "$ad" apply -o "$work/redo.md" agents/deploy.plan >/dev/null 2>"$work/err" ||
 	fail "apply of the saved plan failed: $(cat "$work/err")"
 cmp -s "$work/redo.md" agents/deploy.md || fail "apply of the saved plan gives other bytes"
+# It names its files from its own folder, inside the repository, so it
+# applies to its own output too, from any folder, under apply's rule that
+# a plan's files stay in the repository that holds it.
+grep -q '^variant 1 "deploy.md" blob ' agents/deploy.plan &&
+	grep -q '^variant 2 "../other/beta.md" blob ' agents/deploy.plan &&
+	grep -q '^output "deploy.md" blob ' agents/deploy.plan ||
+	fail "the saved plan does not name its files from its folder: $(grep -e '^variant' -e '^output' agents/deploy.plan)"
+(cd docs && "$ad" apply ../agents/deploy.plan) >/dev/null 2>"$work/err" ||
+	fail "apply of the saved plan to its own output failed: $(cat "$work/err")"
+grep -q "unchanged: ../agents/deploy.md" "$work/err" ||
+	fail "apply of the saved plan did not find its output unchanged: $(cat "$work/err")"
 finish
 
 # ---------------------------------------------------------------- refusals
