@@ -52,6 +52,8 @@ typedef struct {
 	const char *label[3];
 	const char *eol; /* for marker lines */
 	size_t last_marker_end; /* output size right after the last ">>>>>>>" line */
+	size_t marker_bytes, marker_budget; /* written by put_marker, and its cap */
+	bool too_big;    /* a marker was over the budget (and not written) */
 	ad_arena tmp;    /* scratch strings of this merge */
 } merger;
 
@@ -258,6 +260,15 @@ static size_t core_len(const char *p, size_t len)
 	return end;
 }
 
+/* Equal but for the blank lines at the end (which a section loses when it
+ * moves to the end of its file): for deletions, which are not edits then. */
+static bool same_core(const text *a, const text *b)
+{
+	size_t ca = core_len(a->p, a->len), cb = core_len(b->p, b->len);
+
+	return ca == cb && (ca == 0 || memcmp(a->p, b->p, ca) == 0);
+}
+
 /* ---------------------------------------------------------------- diff3 of lines */
 
 typedef struct {
@@ -302,13 +313,22 @@ static hunk *hunks_of(const ad_textdiff *d, size_t *out_n)
 	return h;
 }
 
+/* A marker line.  Its run is written at full length (git's markers can be
+ * any size); past the budget nothing is written and the merge fails. */
 static void put_marker(merger *m, char ch, const char *label)
 {
 	ad_buf *out = &m->res->out;
-	int i;
+	size_t run = (size_t)m->marker_size;
+	size_t need = run + (label && *label ? strlen(label) + 1 : 0) + strlen(m->eol);
 
-	for (i = 0; i < m->marker_size; i++)
-		ad_buf_putc(out, ch);
+	if (m->too_big || need > m->marker_budget - m->marker_bytes) {
+		m->too_big = true;
+		return;
+	}
+	m->marker_bytes += need;
+	ad_buf_grow(out, run);
+	memset(out->ptr + out->size, ch, run);
+	out->size += run;
 	if (label && *label) {
 		ad_buf_putc(out, ' ');
 		ad_buf_puts(out, label);
@@ -564,7 +584,7 @@ static outcome merge_text(merger *m, const text *b, const text *o, const text *t
 		if (!b) {
 			ad_buf_put(out, x->p, x->len);
 			oc.action = o ? AD_MERGE_ADDED_OURS : AD_MERGE_ADDED_THEIRS;
-		} else if (text_eq(b, x)) {
+		} else if (same_core(b, x)) {
 			oc.action = o ? AD_MERGE_DELETED_THEIRS : AD_MERGE_DELETED_OURS;
 		} else {
 			if (out->size && !ends_with_eol(out->ptr, out->size))
@@ -585,9 +605,9 @@ static bool is_present(const text *b, const text *o, const text *t)
 	if (o && t)
 		return true;
 	if (o)
-		return !b || !text_eq(b, o);
+		return !b || !same_core(b, o);
 	if (t)
-		return !b || !text_eq(b, t);
+		return !b || !same_core(b, t);
 	return false;
 }
 
@@ -791,6 +811,7 @@ typedef struct {
 	text whole_head;  /* not split: [0, body_start) */
 	pieces fields;    /* split: ids are key ids */
 	pieces body;      /* ids are row ids */
+	const int *ids;   /* section index -> id of its own text (+ 1: its close) */
 } side;
 
 /* The frontmatter fields tile [first field, yaml_end) and the block ends
@@ -1353,14 +1374,479 @@ static bool ended_a_file(const piece *c[3], const side sd[3])
 	return last_somewhere;
 }
 
+
+/* ---------------------------------------------------------------- groups */
+
+/*
+ * Runs of the output order written as one text per side (each side's
+ * pieces there, in its file order) instead of piece by piece:
+ *
+ *   GROUP_INSIDE  a section one side deleted while the other added or
+ *                 edited a section inside it: one conflict over all of it;
+ *   GROUP_LINES   pieces whose pairing is in doubt (see merge.h): a diff3
+ *                 of lines, as git would merge them.
+ */
+typedef enum { GROUP_LINES, GROUP_INSIDE } group_kind;
+
+typedef struct {
+	size_t start, end;  /* positions in the order, [start, end) */
+	group_kind kind;
+	int deleted_by;     /* INSIDE: the side that deleted the section */
+	int sec[3];         /* INSIDE: the section in base and the side keeping it */
+} group;
+
+typedef struct {
+	group *v;
+	size_t n, cap;
+} groups;
+
+/* What the group finders look at. */
+typedef struct {
+	const side *sd;
+	const piece *const *cell[3];
+	const int *order;
+	size_t norder;
+	const size_t *pos;            /* id -> position in order, NO_POS if absent */
+	const bool *present;
+	const unsigned char *moved;
+} layout;
+
+#define NO_POS SIZE_MAX
+
+static void add_group(groups *gs, size_t start, size_t end, group_kind kind)
+{
+	group *g;
+
+	ad_xgrow((void **)&gs->v, &gs->cap, gs->n + 1, sizeof(*gs->v));
+	g = &gs->v[gs->n++];
+	g->start = start;
+	g->end = end;
+	g->kind = kind;
+	g->deleted_by = -1;
+	g->sec[B] = g->sec[O] = g->sec[T] = -1;
+}
+
+/* Widens [*lo, *hi] to the positions of section top of sd and of every
+ * section inside it (their own texts and closes). */
+static void subtree_span(size_t *lo, size_t *hi, const layout *l, const side *sd, int top)
+{
+	const ad_section *secs = ad_doc_sections(sd->doc);
+	size_t nsec = ad_doc_section_count(sd->doc), i;
+	int k;
+
+	for (i = (size_t)top; i < nsec && (i == (size_t)top || secs[i].start < secs[top].end);
+	     i++) {
+		for (k = 0; k < 2; k++) {
+			size_t p = l->pos[sd->ids[i] + k];
+
+			if (p == NO_POS)
+				continue;
+			if (p < *lo)
+				*lo = p;
+			if (p > *hi)
+				*hi = p;
+		}
+	}
+}
+
+/* Whether side u has none of base section bsec and what is inside it. */
+static bool subtree_gone(const layout *l, int u, int bsec)
+{
+	const side *sb = &l->sd[B];
+	const ad_section *secs = ad_doc_sections(sb->doc);
+	size_t nsec = ad_doc_section_count(sb->doc), i;
+
+	for (i = (size_t)bsec; i < nsec && (i == (size_t)bsec || secs[i].start < secs[bsec].end);
+	     i++)
+		if (l->cell[u][sb->ids[i]])
+			return false;
+	return true;
+}
+
+/*
+ * A section side s added or edited, that the other side u lacks, inside a
+ * section s kept and u deleted with all that was inside it: the outermost
+ * such deleted section and all that is inside it, in base and in s, become
+ * one GROUP_INSIDE.  When u kept the inner section, or some of the deleted
+ * section's subsections (it took out the heading, or moved them), u's
+ * structure places what s added among them: no conflict.
+ */
+static void inside_groups(groups *gs, const layout *l)
+{
+	int s;
+
+	for (s = O; s <= T; s++) {
+		const side *sd = &l->sd[s];
+		const ad_section *secs = ad_doc_sections(sd->doc);
+		size_t nsec = ad_doc_section_count(sd->doc), i;
+		bool *done = ad_xcalloc(nsec + 1, sizeof(bool));
+		/* Per section of s: 0 not known, 1 deleted by u with its subtree, 2 not. */
+		unsigned char *gone = ad_xcalloc(nsec + 1, 1);
+		int u = s == O ? T : O;
+
+		for (i = 0; i < sd->body.n; i++) {
+			const piece *p = &sd->body.v[i];
+			const piece *pb = l->cell[B][p->id];
+			int top = -1, a;
+			size_t lo = NO_POS, hi = 0;
+
+			if (p->close || p->section < 0 || !l->present[p->id] || l->cell[u][p->id] ||
+			    (pb && same_core(&pb->t, &p->t)))
+				continue;
+			for (a = secs[p->section].parent; a >= 0; a = secs[a].parent) {
+				int aid = sd->ids[a];
+
+				if (!gone[a])
+					gone[a] = l->cell[B][aid] && !l->cell[u][aid] &&
+						  subtree_gone(l, u, l->cell[B][aid]->section) ? 1 : 2;
+				if (gone[a] != 1)
+					break;
+				top = a;
+			}
+			if (top < 0 || done[top])
+				continue;
+			done[top] = true;
+			pb = l->cell[B][sd->ids[top]];
+			subtree_span(&lo, &hi, l, sd, top);
+			subtree_span(&lo, &hi, l, &l->sd[B], pb->section);
+			if (lo == NO_POS)
+				continue;
+			add_group(gs, lo, hi + 1, GROUP_INSIDE);
+			gs->v[gs->n - 1].deleted_by = u;
+			gs->v[gs->n - 1].sec[s] = top;
+			gs->v[gs->n - 1].sec[B] = pb->section;
+		}
+		free(done);
+		free(gone);
+	}
+}
+
+typedef struct {
+	uint64_t hash;
+	int side;
+	const piece *p;
+} heading_ref;
+
+static int cmp_heading_ref(const void *pa, const void *pb)
+{
+	const heading_ref *a = pa, *b = pb;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return a->side - b->side;
+}
+
+static uint64_t hash_bytes(const char *p, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Whether sections only ours added and sections only theirs added in
+ * order[from, to) share a heading line. */
+static bool same_heading_added(const layout *l, size_t from, size_t to)
+{
+	heading_ref *refs = NULL;
+	size_t n = 0, cap = 0, i, j, k;
+	bool found = false;
+
+	for (i = from; i < to; i++) {
+		int id = l->order[i];
+		const piece *o = l->cell[O][id], *t = l->cell[T][id], *x = o ? o : t;
+
+		if (l->cell[B][id] || (o && t) || !x || x->close || !x->t.head)
+			continue;
+		ad_xgrow((void **)&refs, &cap, n + 1, sizeof(*refs));
+		refs[n].hash = hash_bytes(x->t.p, x->t.head);
+		refs[n].side = o ? O : T;
+		refs[n++].p = x;
+	}
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), cmp_heading_ref);
+	for (i = 0; i < n && !found; i = j) {
+		for (j = i; j < n && refs[j].hash == refs[i].hash; j++)
+			;
+		for (k = i; k < j && !found; k++) {
+			size_t q;
+
+			for (q = k + 1; q < j && !found; q++)
+				found = refs[k].side != refs[q].side &&
+					refs[k].p->t.head == refs[q].p->t.head &&
+					!memcmp(refs[k].p->t.p, refs[q].p->t.p, refs[k].p->t.head);
+		}
+	}
+	free(refs);
+	return found;
+}
+
+/* Present in all three and moved by neither side: a pairing to trust. */
+static bool is_anchor(const layout *l, int id)
+{
+	return l->cell[B][id] && l->cell[O][id] && l->cell[T][id] && !l->moved[id];
+}
+
+/* Past this many pairs to compare in one run, a run that has the shape of
+ * a wrong pairing is taken as one without looking. */
+#define MAX_RESEMBLE_PAIRS 256
+
+/*
+ * Whether piece a of side sa could be a version of piece x of base: the
+ * same normalised title, or at least half the words in common.  What the
+ * aligner would have paired had it looked (it may not have: see align.h).
+ */
+static bool resembles(const layout *l, const piece *x, int sa, const piece *a, ad_buf *tmp)
+{
+	const ad_section *sx, *sy;
+	char *nx;
+	bool same;
+
+	if (x->close || a->close || x->section < 0 || a->section < 0)
+		return false;
+	sx = &ad_doc_sections(l->sd[B].doc)[x->section];
+	sy = &ad_doc_sections(l->sd[sa].doc)[a->section];
+	if (sx->kind != AD_SECTION_PREAMBLE && sy->kind != AD_SECTION_PREAMBLE &&
+	    sx->title && sy->title) {
+		ad_align_normalize_title(tmp, sx->title);
+		nx = ad_xstrndup(ad_buf_cstr(tmp), tmp->size);
+		ad_align_normalize_title(tmp, sy->title);
+		same = *nx && !strcmp(nx, ad_buf_cstr(tmp));
+		free(nx);
+		if (same)
+			return true;
+	}
+	return ad_textdiff_similarity(x->t.p, x->t.len, a->t.p, a->t.len, AD_TEXTDIFF_WORDS,
+				      NULL) >= 0.5;
+}
+
+/* Whether some base piece of lost[0..nlost) resembles some piece of side
+ * s in add[0..nadd) (and, with s2 > 0, also one of side s2 in add2). */
+static bool any_resembles(const layout *l, const piece *const *lost, size_t nlost,
+			  int s, const piece *const *add, size_t nadd,
+			  int s2, const piece *const *add2, size_t nadd2)
+{
+	ad_buf tmp = AD_BUF_INIT;
+	size_t i, k;
+	bool found = false;
+
+	if (!nlost || !nadd || (s2 > 0 && !nadd2))
+		return false;
+	if (nlost * (nadd + nadd2) > MAX_RESEMBLE_PAIRS)
+		return true;
+	for (i = 0; i < nlost && !found; i++) {
+		bool one = false, two = s2 <= 0;
+
+		for (k = 0; k < nadd && !one; k++)
+			one = resembles(l, lost[i], s, add[k], &tmp);
+		for (k = 0; k < nadd2 && one && !two; k++)
+			two = resembles(l, lost[i], s2, add2[k], &tmp);
+		found = one && two;
+	}
+	ad_buf_free(&tmp);
+	return found;
+}
+
+typedef struct {
+	const piece **v;
+	size_t n, cap;
+} piece_list;
+
+static void piece_push(piece_list *pl, const piece *p)
+{
+	ad_xgrow((void **)&pl->v, &pl->cap, pl->n + 1, sizeof(*pl->v));
+	pl->v[pl->n++] = p;
+}
+
+/*
+ * The runs of the order between anchors whose pairing is in doubt (see
+ * merge.h) become GROUP_LINES: a base section gone from both sides where
+ * both added (or moved) a section that resembles it; one gone from a side
+ * that added such a section there while the other side edited it; or
+ * sections added on both sides under the same heading.
+ */
+static void doubt_groups(groups *gs, const layout *l)
+{
+	/* lost by both, lost by ours (edited by theirs), lost by theirs
+	 * (edited by ours); what ours and theirs added or moved there */
+	piece_list lost2 = { NULL, 0, 0 }, lost_o = { NULL, 0, 0 }, lost_t = { NULL, 0, 0 };
+	piece_list add_o = { NULL, 0, 0 }, add_t = { NULL, 0, 0 };
+	size_t i = 0, j, k;
+
+	while (i < l->norder) {
+		if (is_anchor(l, l->order[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < l->norder && !is_anchor(l, l->order[j]); j++)
+			;
+		lost2.n = lost_o.n = lost_t.n = add_o.n = add_t.n = 0;
+		for (k = i; k < j; k++) {
+			int id = l->order[k];
+			const piece *b = l->cell[B][id], *o = l->cell[O][id], *t = l->cell[T][id];
+
+			if (b && !o && !t)
+				piece_push(&lost2, b);
+			if (b && !o && t && !same_core(&b->t, &t->t))
+				piece_push(&lost_o, b);
+			if (b && !t && o && !same_core(&b->t, &o->t))
+				piece_push(&lost_t, b);
+			if (o && (!b || (l->moved[id] & AD_MERGE_MOVED_OURS)))
+				piece_push(&add_o, o);
+			if (t && (!b || (l->moved[id] & AD_MERGE_MOVED_THEIRS)))
+				piece_push(&add_t, t);
+		}
+		if (any_resembles(l, lost2.v, lost2.n, O, add_o.v, add_o.n, T, add_t.v, add_t.n) ||
+		    any_resembles(l, lost_o.v, lost_o.n, O, add_o.v, add_o.n, -1, NULL, 0) ||
+		    any_resembles(l, lost_t.v, lost_t.n, T, add_t.v, add_t.n, -1, NULL, 0) ||
+		    (add_o.n && add_t.n && same_heading_added(l, i, j)))
+			add_group(gs, i, j, GROUP_LINES);
+		i = j;
+	}
+	free(lost2.v);
+	free(lost_o.v);
+	free(lost_t.v);
+	free(add_o.v);
+	free(add_t.v);
+}
+
+static int cmp_group(const void *pa, const void *pb)
+{
+	const group *a = pa, *b = pb;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return (int)b->kind - (int)a->kind; /* INSIDE first */
+}
+
+/* All groups, sorted and made disjoint: overlapping ones are joined, as an
+ * INSIDE group when one of them is. */
+static void find_groups(groups *gs, const layout *l)
+{
+	size_t i, n = 0;
+
+	inside_groups(gs, l);
+	doubt_groups(gs, l);
+	if (gs->n > 1)
+		qsort(gs->v, gs->n, sizeof(*gs->v), cmp_group);
+	for (i = 0; i < gs->n; i++) {
+		group *last = n ? &gs->v[n - 1] : NULL;
+
+		if (last && gs->v[i].start < last->end) {
+			if (gs->v[i].end > last->end)
+				last->end = gs->v[i].end;
+			if (last->kind != GROUP_INSIDE && gs->v[i].kind == GROUP_INSIDE) {
+				size_t start = last->start, end = last->end;
+
+				*last = gs->v[i];
+				last->start = start;
+				last->end = end;
+			}
+		} else {
+			gs->v[n++] = gs->v[i];
+		}
+	}
+	gs->n = n;
+}
+
+static int cmp_piece_ptr(const void *pa, const void *pb)
+{
+	const piece *a = *(const piece *const *)pa, *b = *(const piece *const *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The name of a piece for the report: section title or tag name. */
+static const char *piece_name(const piece *p, const side *sd)
+{
+	const ad_section *sec;
+
+	if (!p || p->section < 0)
+		return "";
+	sec = &ad_doc_sections(sd->doc)[p->section];
+	return (p->close ? sec->tag : sec->title) ? (p->close ? sec->tag : sec->title) : "";
+}
+
+/* Writes one group and its report line. */
+static void emit_group(merger *m, const layout *l, const group *g)
+{
+	ad_buf side_text[3] = { AD_BUF_INIT, AD_BUF_INIT, AD_BUF_INIT };
+	const piece **v = ad_xmalloc((g->end - g->start + 1) * sizeof(*v));
+	const piece *first[3];
+	text tx[3];
+	size_t start = m->res->out.size, i, n;
+	const char *name = "";
+	outcome oc;
+	ad_merge_item *it;
+	int s;
+
+	for (s = 0; s < 3; s++) {
+		n = 0;
+		for (i = g->start; i < g->end; i++)
+			if (l->cell[s][l->order[i]])
+				v[n++] = l->cell[s][l->order[i]];
+		if (n > 1)
+			qsort(v, n, sizeof(*v), cmp_piece_ptr);
+		for (i = 0; i < n; i++)
+			ad_buf_put(&side_text[s], v[i]->t.p, v[i]->t.len);
+		first[s] = n ? v[0] : NULL;
+		tx[s] = make_text(side_text[s].ptr ? side_text[s].ptr : "", side_text[s].size);
+	}
+	free(v);
+
+	if (g->kind == GROUP_INSIDE) {
+		int keep = g->deleted_by == O ? T : O;
+		text core[3], gap = part(&tx[keep], 2);
+
+		for (s = 0; s < 3; s++)
+			core[s] = make_text(tx[s].p, tx[s].len - part(&tx[s], 2).len);
+		if (m->res->out.size && !ends_with_eol(m->res->out.ptr, m->res->out.size))
+			ad_buf_puts(&m->res->out, m->eol);
+		if (text_eq(&core[O], &core[T])) {
+			ad_buf_put(&m->res->out, tx[O].p, tx[O].len);
+			oc.action = AD_MERGE_BOTH;
+			oc.conflicts = 0;
+		} else {
+			put_conflict(m, &core[O], &core[B], &core[T]);
+			ad_buf_put(&m->res->out, gap.p, gap.len);
+			oc.action = g->deleted_by == O ? AD_MERGE_CONFLICT_DELETED_OURS :
+							 AD_MERGE_CONFLICT_DELETED_THEIRS;
+			oc.conflicts = 1;
+		}
+		name = ad_doc_sections(l->sd[keep].doc)[g->sec[keep]].title;
+	} else {
+		oc = merge_text(m, first[B] ? &tx[B] : NULL, first[O] ? &tx[O] : NULL,
+				first[T] ? &tx[T] : NULL);
+		for (s = 0; s < 3 && !*name; s++)
+			name = piece_name(first[s], &l->sd[s]);
+	}
+	m->res->conflicts += oc.conflicts;
+	it = add_item(m->res, AD_MERGE_ITEM_SECTION, name ? name : "", oc, start);
+	if (g->kind == GROUP_INSIDE) {
+		it->changed_inside = true;
+		for (s = 0; s < 3; s++)
+			it->section[s] = g->sec[s];
+	} else {
+		it->as_lines = true;
+		for (s = 0; s < 3; s++)
+			it->section[s] = first[s] ? first[s]->section : -1;
+	}
+	for (s = 0; s < 3; s++)
+		ad_buf_free(&side_text[s]);
+}
+
 /* Merges the fields or the body pieces by id: presence, order, text. */
 static int merge_pieces(merger *m, side sd[3], bool fields, size_t nids)
 {
 	const piece **cell[3];
 	int *seq[3], *order = NULL;
-	size_t n[3], norder = 0, i;
+	size_t n[3], norder = 0, i, *pos = NULL, next_group = 0;
 	bool *present = ad_xcalloc(nids + 1, sizeof(bool));
 	unsigned char *moved = ad_xcalloc(nids + 1, 1);
+	groups gs = { NULL, 0, 0 };
+	layout l;
 	int s, error = 0;
 	bool sep = false;
 
@@ -1380,11 +1866,38 @@ static int merge_pieces(merger *m, side sd[3], bool fields, size_t nids)
 					cell_text(cell[T][i]));
 	if ((error = merge_order(&order, &norder, moved, seq, n, present, nids)) < 0)
 		goto done;
+	memset(&l, 0, sizeof(l));
+	if (!fields) {
+		pos = ad_xmalloc((nids + 1) * sizeof(*pos));
+		for (i = 0; i <= nids; i++)
+			pos[i] = NO_POS;
+		for (i = 0; i < norder; i++)
+			pos[order[i]] = i;
+		l.sd = sd;
+		for (s = 0; s < 3; s++)
+			l.cell[s] = cell[s];
+		l.order = order;
+		l.norder = norder;
+		l.pos = pos;
+		l.present = present;
+		l.moved = moved;
+		find_groups(&gs, &l);
+	}
 	for (i = 0; i < norder; i++) {
 		const piece *c[3];
 		int id = order[i];
 		size_t before;
 
+		if (next_group < gs.n && gs.v[next_group].start == i) {
+			const group *g = &gs.v[next_group++];
+
+			if (sep && !ends_with_blank_line(&m->res->out))
+				ad_buf_puts(&m->res->out, m->eol);
+			emit_group(m, &l, g);
+			sep = false;
+			i = g->end - 1;
+			continue;
+		}
 		for (s = 0; s < 3; s++)
 			c[s] = cell[s][id];
 		if (!fields && sep && present[id] && starts_with_heading(c, sd) &&
@@ -1403,6 +1916,8 @@ done:
 	free(order);
 	free(present);
 	free(moved);
+	free(pos);
+	free(gs.v);
 	return error;
 }
 
@@ -1420,8 +1935,9 @@ static void emit_unit(merger *m, ad_merge_item_kind kind, const text *b, const t
 		add_item(m->res, kind, "", oc, start);
 }
 
+/* inputs: the three inputs' sizes added up, for the markers' budget. */
 static void merger_init(merger *m, ad_merge_result *res, const ad_merge_options *opts,
-			const char *ours, size_t ours_len)
+			const char *ours, size_t ours_len, size_t inputs)
 {
 	static const char *const defaults[3] = { "base", "ours", "theirs" };
 	const char *given[3];
@@ -1445,13 +1961,28 @@ static void merger_init(merger *m, ad_merge_result *res, const ad_merge_options 
 		m->label[s] = c;
 	}
 	m->eol = first_eol(ours, ours_len);
+	m->marker_budget = inputs > AD_MERGE_MAX_MARKER_BYTES ? inputs : AD_MERGE_MAX_MARKER_BYTES;
+}
+
+static size_t total_size(size_t a, size_t b, size_t c)
+{
+	size_t ab = a + b < a ? SIZE_MAX : a + b;
+
+	return ab + c < ab ? SIZE_MAX : ab + c;
+}
+
+static int markers_too_big(const merger *m, ad_error *err)
+{
+	return ad_error_set(err, AD_ETOOBIG, NULL, 0, 0,
+			    "conflict markers of %d characters would take more than %zu bytes",
+			    m->marker_size, m->marker_budget);
 }
 
 static int check_options(const ad_merge_options *opts, ad_error *err)
 {
 	if (opts->marker_size < 0 || opts->marker_size > AD_MERGE_MAX_MARKER_SIZE)
 		return ad_error_set(err, AD_EINVALID, NULL, 0, 0,
-				    "marker size must be between 1 and %d", AD_MERGE_MAX_MARKER_SIZE);
+				    "marker size must be from 1 to %d", AD_MERGE_MAX_MARKER_SIZE);
 	if (opts->style != AD_MERGE_STYLE_DIFF3 && opts->style != AD_MERGE_STYLE_MERGE)
 		return ad_error_set(err, AD_EINVALID, NULL, 0, 0, "unknown conflict style");
 	return 0;
@@ -1489,6 +2020,55 @@ int ad_merge3_text(ad_merge_result **out,
 	     t = make_text(theirs, theirs_len);
 	const text *whole;
 	outcome oc = { AD_MERGE_KEPT, 0 };
+	size_t limit;
+	int error;
+
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if ((error = check_options(opts, err)) < 0)
+		return error;
+	limit = opts->max_text ? opts->max_text : AD_MERGE_MAX_TEXT;
+	whole = shortcut(&b, &o, &t, &oc.action);
+	if (!whole && (base_len > limit || ours_len > limit || theirs_len > limit))
+		return ad_error_set(err, AD_ETOOBIG, NULL, 0, 0,
+				    "too large to merge as lines (%zu, %zu and %zu bytes; "
+				    "the limit is %zu)", base_len, ours_len, theirs_len, limit);
+	res = ad_xcalloc(1, sizeof(*res));
+	res->plain = true;
+	merger_init(&m, res, opts, ours, ours_len, total_size(base_len, ours_len, theirs_len));
+	if (whole) {
+		ad_buf_put(&res->out, whole->p, whole->len);
+	} else {
+		oc.conflicts = diff3_lines(&m, &b, &o, &t);
+		oc.action = oc.conflicts ? AD_MERGE_CONFLICT : AD_MERGE_COMBINED;
+	}
+	if (m.too_big) {
+		error = markers_too_big(&m, err);
+		ad_merge_result_free(res);
+		ad_arena_free(&m.tmp);
+		return error;
+	}
+	res->conflicts = oc.conflicts;
+	add_item(res, AD_MERGE_ITEM_FILE, "", oc, 0);
+	number_items(res);
+	ad_buf_putc(&res->out, '\0');
+	res->out.size--;
+	ad_arena_free(&m.tmp);
+	*out = res;
+	return 0;
+}
+
+int ad_merge3_whole(ad_merge_result **out,
+		    const char *ours, size_t ours_len,
+		    const char *theirs, size_t theirs_len,
+		    const ad_merge_options *opts, ad_error *err)
+{
+	ad_merge_options defaults = AD_MERGE_OPTIONS_INIT;
+	ad_merge_result *res;
+	merger m;
+	text o = make_text(ours, ours_len), t = make_text(theirs, theirs_len);
+	outcome oc = { AD_MERGE_BOTH, 0 };
 	int error;
 
 	*out = NULL;
@@ -1498,12 +2078,15 @@ int ad_merge3_text(ad_merge_result **out,
 		return error;
 	res = ad_xcalloc(1, sizeof(*res));
 	res->plain = true;
-	merger_init(&m, res, opts, ours, ours_len);
-	if ((whole = shortcut(&b, &o, &t, &oc.action)) != NULL) {
-		ad_buf_put(&res->out, whole->p, whole->len);
+	/* Three markers always fit: the budget is the point of the others. */
+	merger_init(&m, res, opts, ours, ours_len, SIZE_MAX);
+	m.style = AD_MERGE_STYLE_MERGE;
+	if (text_eq(&o, &t)) {
+		ad_buf_put(&res->out, ours, ours_len);
 	} else {
-		oc.conflicts = diff3_lines(&m, &b, &o, &t);
-		oc.action = oc.conflicts ? AD_MERGE_CONFLICT : AD_MERGE_COMBINED;
+		put_conflict(&m, &o, NULL, &t);
+		oc.action = AD_MERGE_CONFLICT;
+		oc.conflicts = 1;
 	}
 	res->conflicts = oc.conflicts;
 	add_item(res, AD_MERGE_ITEM_FILE, "", oc, 0);
@@ -1557,7 +2140,8 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 
 	memset(sd, 0, sizeof(sd));
 	res = ad_xcalloc(1, sizeof(*res));
-	merger_init(&m, res, opts, ad_doc_data(ours), ad_doc_size(ours));
+	merger_init(&m, res, opts, ad_doc_data(ours), ad_doc_size(ours),
+		    total_size(ad_doc_size(base), ad_doc_size(ours), ad_doc_size(theirs)));
 
 	if (ad_align_docs(&align, docs, 3, NULL) < 0) {
 		plain = true;
@@ -1606,6 +2190,7 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 		sd[s].size = ad_doc_size(docs[s]);
 		sd[s].final_eol = sd[s].size == 0 || ends_with_eol(sd[s].data, sd[s].size);
 		sd[s].eol = first_eol(sd[s].data, sd[s].size);
+		sd[s].ids = rowof[s];
 		if (!cut_body(&sd[s], rowof[s])) {
 			plain = true;
 			goto done;
@@ -1666,6 +2251,11 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 		}
 	}
 
+	if (m.too_big) {
+		error = markers_too_big(&m, err);
+		goto done;
+	}
+
 	/* Identity whatever the alignment did. */
 	for (s = 0; s < 3; s++)
 		whole[s] = make_text(ad_doc_data(docs[s]), ad_doc_size(docs[s]));
@@ -1689,7 +2279,8 @@ done:
 				       ad_doc_data(ours), ad_doc_size(ours),
 				       ad_doc_data(theirs), ad_doc_size(theirs), opts, err);
 	} else if (error < 0) {
-		ad_error_set(err, error, NULL, 0, 0, "merge failed");
+		if (!m.too_big)
+			ad_error_set(err, error, NULL, 0, 0, "merge failed");
 		ad_merge_result_free(res);
 		res = NULL;
 	} else {
@@ -1735,8 +2326,5 @@ int ad_merge3_buffers(ad_merge_result **out,
 done:
 	for (s = 0; s < 3; s++)
 		ad_doc_free(docs[s]);
-	if (error == AD_ETOOBIG && !*out)
-		return ad_merge3_text(out, base, base_len, ours, ours_len, theirs, theirs_len,
-				      opts, err);
 	return error;
 }

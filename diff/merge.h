@@ -21,7 +21,21 @@
  *     sides added at one place); added on both sides under the same
  *     heading: one section, its text merged against an empty base;
  *   - deleted on one side and unchanged on the other: deleted; deleted on
- *     one side and modified on the other: a conflict (one side empty).
+ *     one side and modified on the other: a conflict (one side empty);
+ *   - a section added or edited on one side inside a section the other side
+ *     deleted (and does not have elsewhere): one conflict over the deleted
+ *     section and everything in it, so that the subsection never lands
+ *     silently under the section before it.
+ *
+ * The pairing can be wrong where the alignment has little to go on (many
+ * sections with one title, or past the aligner's limits), and a wrong
+ * pairing must not turn into a clean result that keeps two versions of one
+ * section.  So the pieces between two anchors (sections present in all
+ * three and moved by neither side) are merged as lines, as one text per
+ * side, when they hold what a wrong pairing looks like: a base section
+ * gone from both sides while both added (or moved) something there, one
+ * gone from a side that added something there while the other side edited
+ * it, or sections added on both sides under the same heading.
  *
  * The frontmatter is merged field by field the same way, list-like keys
  * (tools, skills, ...; ad_fmdiff_is_set_key) as sets: base, plus what
@@ -42,7 +56,13 @@
  * lands before another section.
  *
  * Inputs larger than max_structured bytes (any of the three) are merged
- * as plain lines, like `git merge-file`, and the result says so.
+ * as plain lines, like `git merge-file`, and the result says so; larger
+ * than max_text, they are not merged at all (AD_ETOOBIG) unless one side
+ * is unchanged.  Conflict markers may take at most
+ * max(AD_MERGE_MAX_MARKER_BYTES, the three inputs' size) bytes in all;
+ * past that the merge fails with AD_ETOOBIG.  ad_merge3_whole() never
+ * fails on size: it is the last resort of a caller that must leave both
+ * sides in the result (git's merge driver).
  *
  * Any bytes are valid input (NUL, invalid UTF-8, CR-only lines).
  *
@@ -70,7 +90,8 @@ typedef enum {
 typedef struct {
 	unsigned version;
 	/* Length of the marker runs ("<<<<<<<"): 1 to AD_MERGE_MAX_MARKER_SIZE;
-	 * 0 means AD_MERGE_MARKER_SIZE. */
+	 * 0 means AD_MERGE_MARKER_SIZE.  Git accepts any positive size; a
+	 * caller passes larger ones as AD_MERGE_MAX_MARKER_SIZE. */
 	int marker_size;
 	ad_merge_style style;
 	/* Written after the markers; NULL for "base", "ours", "theirs".  Line
@@ -81,15 +102,20 @@ typedef struct {
 	/* Inputs over this many bytes are merged as plain lines; 0 means
 	 * AD_MERGE_MAX_STRUCTURED. */
 	size_t max_structured;
+	/* Inputs over this many bytes are not merged, even as lines
+	 * (AD_ETOOBIG); 0 means AD_MERGE_MAX_TEXT. */
+	size_t max_text;
 } ad_merge_options;
 
 #define AD_MERGE_OPTIONS_VERSION 1
 #define AD_MERGE_MARKER_SIZE 7
-#define AD_MERGE_MAX_MARKER_SIZE 1024
+#define AD_MERGE_MAX_MARKER_SIZE (1 << 20)
 #define AD_MERGE_MAX_STRUCTURED ((size_t)4 << 20)
+#define AD_MERGE_MAX_TEXT ((size_t)128 << 20)
+#define AD_MERGE_MAX_MARKER_BYTES ((size_t)64 << 20)
 #define AD_MERGE_OPTIONS_INIT \
 	{ AD_MERGE_OPTIONS_VERSION, AD_MERGE_MARKER_SIZE, AD_MERGE_STYLE_DIFF3, \
-	  NULL, NULL, NULL, 0 }
+	  NULL, NULL, NULL, 0, 0 }
 
 /* What a report line is about. */
 typedef enum {
@@ -139,20 +165,28 @@ typedef struct {
 	size_t conflicts;    /* conflict regions written inside it */
 	size_t start, end;   /* its bytes in the merged output */
 	int line;            /* 1-based output line of start (0 if empty) */
+	/* Sections whose pairing was in doubt, merged as lines as one text
+	 * (section[] then names the first section of each side there). */
+	bool as_lines;
+	/* CONFLICT_DELETED_*: the other side did not edit the section itself
+	 * but added or edited a section inside it. */
+	bool changed_inside;
 } ad_merge_item;
 
 /*
  * Merges ours and theirs, descendants of base, into *out (owned by the
  * caller).  opts may be NULL for the defaults.  Returns 0 whether or not
  * conflicts were left (see ad_merge_result_conflicts), AD_EINVALID for bad
- * options; *out is NULL on failure.
+ * options, AD_ETOOBIG past the size limits above; *out is NULL on failure.
  */
 int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 	      const ad_doc *theirs, const ad_merge_options *opts,
 	      ad_error *err);
 
 /* The same from bytes: parses the three (default ad_doc options) and calls
- * ad_merge3(), or merges as plain lines when any is over max_structured. */
+ * ad_merge3(), or merges as plain lines when any is over max_structured.
+ * An input the parser refuses fails (AD_ETOOBIG): the caller decides
+ * whether to merge it as lines instead. */
 int ad_merge3_buffers(ad_merge_result **out,
 		      const char *base, size_t base_len,
 		      const char *ours, size_t ours_len,
@@ -160,12 +194,22 @@ int ad_merge3_buffers(ad_merge_result **out,
 		      const ad_merge_options *opts, ad_error *err);
 
 /* A plain line-level diff3 of the three texts (no structure), as
- * `git merge-file --diff3` would do it. */
+ * `git merge-file --diff3` would do it.  AD_ETOOBIG when an input is over
+ * max_text (and neither side is unchanged) or the markers over their
+ * budget. */
 int ad_merge3_text(ad_merge_result **out,
 		   const char *base, size_t base_len,
 		   const char *ours, size_t ours_len,
 		   const char *theirs, size_t theirs_len,
 		   const ad_merge_options *opts, ad_error *err);
+
+/* The last resort: all of ours, then all of theirs, as one conflict (no
+ * base part, whatever the style), with the result's item a FILE conflict;
+ * no diff and no size limit.  Fails only on bad options (AD_EINVALID). */
+int ad_merge3_whole(ad_merge_result **out,
+		    const char *ours, size_t ours_len,
+		    const char *theirs, size_t theirs_len,
+		    const ad_merge_options *opts, ad_error *err);
 
 void ad_merge_result_free(ad_merge_result *res);
 

@@ -8,12 +8,20 @@
  * merge driver (gitattributes(5)): git runs it as
  * `agentdiff merge-driver %O %A %B %L %P` and it leaves the result in %A.
  *
+ * When the section merge fails (an input the parser refuses, a limit, a
+ * bug), both fall back to a line-level diff3 of the whole files, as `git
+ * merge-file` makes it, and when that fails too, to ours then theirs whole
+ * between conflict markers: the result always holds both sides, so that a
+ * `git add` after the driver can never silently drop theirs.  Marker sizes
+ * are any positive number, as git's conflict-marker-size; past
+ * AD_MERGE_MAX_MARKER_SIZE the markers are written at that length.
+ *
  * Exit status of both: 0 merged cleanly, 1 conflicts were left (marked in
- * the result), 2 trouble (nothing written).
+ * the result), 2 trouble: nothing written (an input could not be read, the
+ * result could not be written), or a fallback result written (see above),
+ * as the message says.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +35,9 @@
 #include "term.h"
 #include "util.h"
 
-/* Larger inputs are refused; up to AD_MERGE_MAX_STRUCTURED they are merged
- * section by section, above it as plain lines. */
+/* Larger inputs cannot be read (nothing is written).  Up to
+ * AD_MERGE_MAX_STRUCTURED they are merged section by section, up to
+ * AD_MERGE_MAX_TEXT as plain lines, above that written whole (see above). */
 #define READ_LIMIT ((size_t)1 << 30)
 
 static const char merge_usage[] =
@@ -46,7 +55,8 @@ static const char merge_usage[] =
 	"  -L, --label LABEL    label after the conflict markers; up to three times,\n"
 	"                       for BASE, OURS and THEIRS in that order (default:\n"
 	"                       the file names)\n"
-	"  --marker-size N      length of the conflict markers (default 7)\n"
+	"  --marker-size N      length of the conflict markers (default 7; above\n"
+	"                       1048576, markers of that length)\n"
 	"  --style diff3|merge  show the base text in conflicts (diff3, default) or not\n"
 	"  --report             say on standard error what happened to each field\n"
 	"                       and section that changed\n"
@@ -54,7 +64,9 @@ static const char merge_usage[] =
 	"                       -o is given) instead of the merged text\n"
 	"  -h, --help           show this help\n"
 	"\n"
-	"Exit status: 0 merged cleanly, 1 conflicts left, 2 trouble.\n";
+	"Exit status: 0 merged cleanly, 1 conflicts left, 2 trouble: nothing\n"
+	"written, or, when the section merge failed, the files merged as lines\n"
+	"(or ours and theirs whole between conflict markers), as the message says.\n";
 
 static const char driver_usage[] =
 	"usage: agentdiff merge-driver BASE CURRENT OTHER [MARKER-SIZE [PATH [S X Y]]]\n"
@@ -69,8 +81,11 @@ static const char driver_usage[] =
 	"Git 2.44 and later can also pass %S %X %Y, the names of the revisions,\n"
 	"which then label the conflict markers.\n"
 	"\n"
-	"Exit status: 0 merged cleanly, 1 conflicts left, 2 trouble (CURRENT is\n"
-	"left as it was).\n";
+	"Exit status: 0 merged cleanly, 1 conflicts left, 2 trouble: CURRENT left\n"
+	"as it was when an input could not be read, else (the section merge\n"
+	"failed) the files merged as lines with conflict markers, or ours and\n"
+	"theirs whole between markers, as the message says.  Either way git\n"
+	"leaves the file unmerged.\n";
 
 typedef struct {
 	char *data;
@@ -135,17 +150,98 @@ static bool changed_since_read(const char *out, char *const paths[3], const inpu
 	return false;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+/* A marker size as git takes it: any positive number (cmd and what name
+ * it in messages); past AD_MERGE_MAX_MARKER_SIZE, that, with a warning. */
+static int parse_marker_size(const char *s, const char *cmd, const char *what, int *out)
 {
-	char *end;
-	long v;
+	const char *p = s;
+	bool big = false;
+	long v = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
+	while (*p == '0')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > AD_MERGE_MAX_MARKER_SIZE) {
+			big = true;
+			v = AD_MERGE_MAX_MARKER_SIZE;
+		}
+	}
+	if (*p || p == s || (!big && v == 0)) {
+		ad_buf msg = AD_BUF_INIT;
+
+		ad_term_sanitize(&msg, s, strlen(s), false);
+		ad_cli_errorf("%s: %s must be a positive number, not '%s'", cmd, what,
+			      ad_buf_cstr(&msg));
+		ad_buf_free(&msg);
 		return -1;
+	}
+	if (big)
+		ad_cli_errorf("%s: warning: %s is over %d; conflict markers of %d written", cmd,
+			      what, AD_MERGE_MAX_MARKER_SIZE, AD_MERGE_MAX_MARKER_SIZE);
 	*out = (int)v;
 	return 0;
+}
+
+/*
+ * Fault injection for the tests, as fileio.c does it: with
+ * AD_FAULT_INJECT=merge the section merge fails as if it had, with
+ * AD_FAULT_INJECT=merge-lines the line merge after it as well.
+ */
+static bool injected(const char *step)
+{
+	const char *v = getenv("AD_FAULT_INJECT");
+
+	if (!v)
+		return false;
+	return !strcmp(v, step) || (!strcmp(step, "merge") && !strcmp(v, "merge-lines"));
+}
+
+/* How the result was made. */
+typedef enum {
+	BY_SECTIONS = 0, /* ad_merge3_buffers: the normal case */
+	BY_LINES,        /* the section merge failed: a diff3 of lines */
+	BY_WHOLE         /* that failed too: ours, then theirs, as one conflict */
+} merged_by;
+
+/*
+ * Merges the three inputs, falling back as the top of this file says, and
+ * says on standard error why it fell back (shown: the file to name).  The
+ * options were checked, so the last step cannot fail.
+ */
+static merged_by merge_inputs(ad_merge_result **out, const input in[3],
+			      const ad_merge_options *opts, const char *shown)
+{
+	ad_error err = AD_ERROR_INIT;
+	ad_buf name = AD_BUF_INIT;
+	merged_by by = BY_SECTIONS;
+
+	ad_term_sanitize(&name, shown, strlen(shown), false);
+	if (injected("merge"))
+		ad_error_set(&err, AD_ERROR, NULL, 0, 0, "injected fault");
+	else if (ad_merge3_buffers(out, in[0].data, in[0].len, in[1].data, in[1].len, in[2].data,
+				   in[2].len, opts, &err) >= 0)
+		goto done;
+	by = BY_LINES;
+	ad_cli_errorf("%s: cannot merge section by section: %s; merging as lines",
+		      ad_buf_cstr(&name), err.message ? err.message : "unknown error");
+	ad_error_clear(&err);
+	if (injected("merge-lines"))
+		ad_error_set(&err, AD_ERROR, NULL, 0, 0, "injected fault");
+	else if (ad_merge3_text(out, in[0].data, in[0].len, in[1].data, in[1].len, in[2].data,
+				in[2].len, opts, &err) >= 0)
+		goto done;
+	by = BY_WHOLE;
+	ad_cli_errorf("%s: cannot merge as lines either: %s; writing ours, then theirs, "
+		      "whole between conflict markers", ad_buf_cstr(&name),
+		      err.message ? err.message : "unknown error");
+	ad_error_clear(&err);
+	if (ad_merge3_whole(out, in[1].data, in[1].len, in[2].data, in[2].len, opts, &err) < 0)
+		abort(); /* options checked by the caller */
+done:
+	ad_error_clear(&err);
+	ad_buf_free(&name);
+	return by;
 }
 
 static const char *moved_text(unsigned moved)
@@ -202,12 +298,25 @@ static void print_report(FILE *fp, const ad_merge_result *res)
 		ad_buf_printf(&line, "  %-24s %-8s ", ad_merge_action_name(it->action),
 			      ad_merge_item_kind_name(it->kind));
 		item_label(&line, it);
-		if (it->line > 0 || mv) {
+		if (it->line > 0 || mv || it->as_lines || it->changed_inside) {
+			const char *sep = "";
+
 			ad_buf_puts(&line, "  (");
-			if (it->line > 0)
+			if (it->line > 0) {
 				ad_buf_printf(&line, "line %d", it->line);
-			if (mv)
-				ad_buf_printf(&line, "%s%s", it->line > 0 ? ", " : "", mv);
+				sep = ", ";
+			}
+			if (mv) {
+				ad_buf_printf(&line, "%s%s", sep, mv);
+				sep = ", ";
+			}
+			if (it->changed_inside) {
+				ad_buf_printf(&line, "%sa subsection changed by %s", sep,
+					      it->action == AD_MERGE_CONFLICT_DELETED_OURS ? "theirs" : "ours");
+				sep = ", ";
+			}
+			if (it->as_lines)
+				ad_buf_printf(&line, "%ssections not surely paired, merged as lines", sep);
 			ad_buf_putc(&line, ')');
 		}
 		ad_buf_putc(&line, '\n');
@@ -260,6 +369,10 @@ static void json_report(ad_buf *out, const ad_merge_result *res, const char *out
 		ad_json_uint(&j, it->conflicts);
 		ad_json_key(&j, "line");
 		ad_json_int(&j, it->line);
+		ad_json_key(&j, "as_lines");
+		ad_json_bool(&j, it->as_lines);
+		ad_json_key(&j, "changed_inside");
+		ad_json_bool(&j, it->changed_inside);
 		if (it->kind == AD_MERGE_ITEM_SECTION || it->kind == AD_MERGE_ITEM_CLOSE) {
 			ad_json_key(&j, "sections");
 			ad_json_object_begin(&j);
@@ -311,7 +424,7 @@ int ad_cli_merge(int argc, char **argv)
 {
 	ad_merge_options opts = AD_MERGE_OPTIONS_INIT;
 	ad_merge_result *res = NULL;
-	ad_error err = AD_ERROR_INIT;
+	merged_by by;
 	input in[3];
 	char *paths[3] = { NULL, NULL, NULL };
 	const char *labels[3] = { NULL, NULL, NULL }, *output = NULL;
@@ -366,11 +479,8 @@ int ad_cli_merge(int argc, char **argv)
 				}
 				labels[nlabels++] = val;
 			} else if (!strncmp(a, "--marker-size", 13)) {
-				if (parse_int(val, 1, AD_MERGE_MAX_MARKER_SIZE, &opts.marker_size) < 0) {
-					ad_cli_errorf("merge: --marker-size must be a number from 1 to %d",
-						      AD_MERGE_MAX_MARKER_SIZE);
+				if (parse_marker_size(val, "merge", "--marker-size", &opts.marker_size) < 0)
 					goto done;
-				}
 			} else if (!strcmp(val, "diff3")) {
 				opts.style = AD_MERGE_STYLE_DIFF3;
 			} else if (!strcmp(val, "merge")) {
@@ -400,11 +510,7 @@ int ad_cli_merge(int argc, char **argv)
 
 	if (read_inputs(in, paths) < 0)
 		goto done;
-	if (ad_merge3_buffers(&res, in[0].data, in[0].len, in[1].data, in[1].len,
-			      in[2].data, in[2].len, &opts, &err) < 0) {
-		ad_cli_error(&err);
-		goto done;
-	}
+	by = merge_inputs(&res, in, &opts, paths[1]);
 	if (output && write_result(output, paths, in, res, false) < 0)
 		goto done;
 	if (json) {
@@ -425,10 +531,9 @@ int ad_cli_merge(int argc, char **argv)
 	}
 	if (report)
 		print_report(stderr, res);
-	status = ad_merge_result_conflicts(res) ? 1 : 0;
+	status = by != BY_SECTIONS ? 2 : ad_merge_result_conflicts(res) ? 1 : 0;
 done:
 	ad_merge_result_free(res);
-	ad_error_clear(&err);
 	free_inputs(in);
 	return status;
 }
@@ -450,10 +555,12 @@ int ad_cli_merge_driver(int argc, char **argv)
 {
 	ad_merge_options opts = AD_MERGE_OPTIONS_INIT;
 	ad_merge_result *res = NULL;
-	ad_error err = AD_ERROR_INIT;
 	input in[3];
 	char *paths[3], *labels[3] = { NULL, NULL, NULL };
-	const char *path = NULL;
+	const char *path = NULL, *shown;
+	ad_buf msg = AD_BUF_INIT;
+	merged_by by;
+	size_t n;
 	int status = 2, s;
 
 	memset(in, 0, sizeof(in));
@@ -469,11 +576,10 @@ int ad_cli_merge_driver(int argc, char **argv)
 	paths[0] = argv[1];
 	paths[1] = argv[2];
 	paths[2] = argv[3];
-	if (argc > 4 && parse_int(argv[4], 1, AD_MERGE_MAX_MARKER_SIZE, &opts.marker_size) < 0) {
-		ad_cli_errorf("merge-driver: the marker size (%%L) must be a number from 1 to %d",
-			      AD_MERGE_MAX_MARKER_SIZE);
+	if (argc > 4 &&
+	    parse_marker_size(argv[4], "merge-driver", "the marker size (%L)",
+			      &opts.marker_size) < 0)
 		return 2;
-	}
 	if (argc > 5)
 		path = argv[5];
 	if (argc == 9) {
@@ -490,31 +596,31 @@ int ad_cli_merge_driver(int argc, char **argv)
 	opts.label_ours = labels[1];
 	opts.label_theirs = labels[2];
 
-	if (read_inputs(in, paths) < 0)
-		goto done;
-	if (ad_merge3_buffers(&res, in[0].data, in[0].len, in[1].data, in[1].len,
-			      in[2].data, in[2].len, &opts, &err) < 0) {
-		ad_cli_error(&err);
+	shown = path && *path ? path : paths[1];
+	ad_term_sanitize(&msg, shown, strlen(shown), false);
+	if (read_inputs(in, paths) < 0) {
+		ad_cli_errorf("%s: not merged; left as it was", ad_buf_cstr(&msg));
 		goto done;
 	}
+	by = merge_inputs(&res, in, &opts, shown);
 	if (write_result(paths[1], paths, in, res, true) < 0)
 		goto done;
-	if (ad_merge_result_conflicts(res)) {
-		size_t n = ad_merge_result_conflicts(res);
-		const char *shown = path && *path ? path : paths[1];
-		ad_buf msg = AD_BUF_INIT;
-
-		ad_term_sanitize(&msg, shown, strlen(shown), false);
+	n = ad_merge_result_conflicts(res);
+	if (by != BY_SECTIONS) {
+		ad_cli_errorf("%s: left unmerged, %s with %zu %s: check it before git add",
+			      ad_buf_cstr(&msg), by == BY_LINES ? "merged as lines" :
+			      "ours and theirs whole", n, ad_cli_plural(n, "conflict", "conflicts"));
+		status = 2;
+	} else if (n) {
 		ad_cli_errorf("%s: %zu %s left in the merge", ad_buf_cstr(&msg), n,
 			      ad_cli_plural(n, "conflict", "conflicts"));
-		ad_buf_free(&msg);
 		status = 1;
 	} else {
 		status = 0;
 	}
 done:
 	ad_merge_result_free(res);
-	ad_error_clear(&err);
+	ad_buf_free(&msg);
 	free_inputs(in);
 	for (s = 0; s < 3; s++)
 		free(labels[s]);

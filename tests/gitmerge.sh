@@ -236,5 +236,46 @@ git merge-file -q "$work/gmf.md" "$case_dir/base.md" "$case_dir/theirs.md" ||
 cmp -s "$work/gmf.md" agents/a.md || fail "not the result git merge-file gives"
 finish
 
+# 7. A conflict marker size above any old limit (git takes any positive
+# number): the markers have that length and the file stays unmerged.
+start marker-size-2000
+write_base
+cp "$work/inputs-same-line/ours.md" "$work/inputs-same-line/theirs.md" "$case_dir/"
+scenario 'agents/*.md merge=agentdiff conflict-marker-size=2000'
+[ "$merge_status" -ne 0 ] || fail "git merge succeeded"
+lt=$(awk 'BEGIN { while (length(s) < 2000) s = s "<"; print s " ours:agents/a.md" }')
+eq=$(awk 'BEGIN { while (length(s) < 2000) s = s "="; print s }')
+gt=$(awk 'BEGIN { while (length(s) < 2000) s = s ">"; print s " theirs:agents/a.md" }')
+for marker in "$lt" "$eq" "$gt"; do
+	grep -Fqx -- "$marker" agents/a.md ||
+		fail "the merged file has no 2000-long '$(printf '%.3s' "$marker")...' marker line"
+done
+expect_line "2. Search open and closed issues for duplicates."
+expect_line "2. Search for duplicates by error message."
+git status --porcelain | grep -q '^UU agents/a.md$' || fail "git does not list a.md as unmerged"
+finish
+
+# 8. The section merge fails inside the driver (AD_FAULT_INJECT=merge makes
+# it): the file holds what git merge-file makes of it, conflict markers and
+# all, and stays unmerged.  Both sides add a tool, which the section merge
+# would have merged cleanly: the line merge conflicts, as git's does.
+start fallback-lines
+write_base
+cp "$work/inputs-tools-both-added/ours.md" "$work/inputs-tools-both-added/theirs.md" "$case_dir/"
+AD_FAULT_INJECT=merge
+export AD_FAULT_INJECT
+scenario
+unset AD_FAULT_INJECT
+[ "$merge_status" -ne 0 ] || fail "git merge succeeded"
+grep -q 'cannot merge section by section' "$work/$case_name.out" ||
+	fail "the driver does not say that it merged as lines"
+git merge-file -p --diff3 -L ours:agents/a.md -L base:agents/a.md -L theirs:agents/a.md \
+	"$case_dir/ours.md" "$case_dir/base.md" "$case_dir/theirs.md" >"$work/gmf.md"
+cmp -s "$work/gmf.md" agents/a.md || fail "not the result git merge-file gives"
+expect_line "  - WebFetch"
+expect_line "  - Bash"
+git status --porcelain | grep -q '^UU agents/a.md$' || fail "git does not list a.md as unmerged"
+finish
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

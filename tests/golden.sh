@@ -108,6 +108,8 @@ merge-two-files           tests/fixtures/merge      merge base.md ours.md
 merge-bad-marker          tests/fixtures/merge      merge --marker-size 0 base.md ours.md theirs.md
 merge-driver-usage        tests/fixtures/merge      merge-driver base.md
 merge-driver-bad-size     tests/fixtures/merge      merge-driver base.md ours.md theirs.md x a.md
+merge-reparent            tests/fixtures/merge-reparent  merge --report base.md ours.md theirs.md
+merge-reparent-swapped    tests/fixtures/merge-reparent  merge --report base.md theirs.md ours.md
 plan-code-reviewer        examples/code-reviewer    plan team.md strict.md xml.md
 plan-one-variant          examples/release-manager  plan v2.md
 plan-missing              examples/code-reviewer    plan team.md does-not-exist.md

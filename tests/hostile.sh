@@ -762,6 +762,122 @@ else
 fi
 check_ write-no-temporaries "a temporary file was left behind" no_temporaries
 
+# --- the merge driver never loses theirs (issue 10, item 5): any marker
+# size git takes, and on a failure inside (AD_FAULT_INJECT=merge makes the
+# section merge fail, =merge-lines the line merge after it too; markers over
+# their budget make both fail for real) %A holds a line-level merge, or ours
+# then theirs whole, between markers, and the exit status is 2.
+printf 'a\nb\nc\n' >drv-base.md
+printf 'a\nours\nc\n' >drv-ours.md
+printf 'a\ntheirs\nc\n' >drv-theirs.md
+# has_markers FILE N: FILE has "<<<<<<<", "=======" and ">>>>>>>" lines of
+# exactly N characters each.
+has_markers() {
+	awk -v n="$2" '
+	function run(c,  s) { s = c; while (length(s) < n) s = s s; return substr(s, 1, n) }
+	NR == 1 { L = run("<"); E = run("="); G = run(">") }
+	index($0, L) == 1 && substr($0, n + 1, 1) == " " { lt++ }
+	$0 == E { eq++ }
+	index($0, G) == 1 && substr($0, n + 1, 1) == " " { gt++ }
+	END { exit !(lt >= 1 && eq >= 1 && gt >= 1) }' "$1"
+}
+cp drv-ours.md drv-a.md
+case_ driver-marker-5000 1 'drv.md: 1 conflict left in the merge' -- \
+	merge-driver drv-base.md drv-a.md drv-theirs.md 5000 drv.md
+check_ driver-marker-5000-file "drv-a.md has no markers of 5000 characters" has_markers drv-a.md 5000
+cp drv-ours.md drv-a.md
+case_ driver-marker-huge 1 'over 1048576; conflict markers of 1048576 written' -- \
+	merge-driver drv-base.md drv-a.md drv-theirs.md 2000000000 drv.md
+check_ driver-marker-huge-file "drv-a.md has no markers of 1048576 characters" \
+	has_markers drv-a.md 1048576
+cp drv-ours.md drv-a.md
+AD_FAULT_INJECT=merge
+export AD_FAULT_INJECT
+case_ driver-fallback-lines 2 'drv.md: left unmerged, merged as lines with 1 conflict' -- \
+	merge-driver drv-base.md drv-a.md drv-theirs.md 7 drv.md
+if command -v git >/dev/null 2>&1; then
+	git merge-file -p --diff3 -L ours:drv.md -L base:drv.md -L theirs:drv.md \
+		drv-ours.md drv-base.md drv-theirs.md >drv-git.md
+	check_ driver-fallback-lines-file "drv-a.md is not what git merge-file makes" \
+		cmp -s drv-git.md drv-a.md
+else
+	skip driver-fallback-lines-file "no git"
+fi
+case_ merge-fallback-lines 2 'cannot merge section by section: injected fault' -- \
+	merge -o drv-o.md drv-base.md drv-ours.md drv-theirs.md
+check_ merge-fallback-lines-file "merge -o did not write the line-level merge" \
+	grep -q '^||||||| drv-base.md$' drv-o.md
+cp drv-ours.md drv-a.md
+AD_FAULT_INJECT=merge-lines
+case_ driver-fallback-whole 2 'drv.md: left unmerged, ours and theirs whole with 1 conflict' -- \
+	merge-driver drv-base.md drv-a.md drv-theirs.md 7 drv.md
+unset AD_FAULT_INJECT
+printf '<<<<<<< ours:drv.md\na\nours\nc\n=======\na\ntheirs\nc\n>>>>>>> theirs:drv.md\n' >drv-want.md
+check_ driver-fallback-whole-file "drv-a.md is not ours, then theirs, between markers" \
+	cmp -s drv-want.md drv-a.md
+# 100 conflicts with markers of a million characters: over the markers'
+# budget for the section merge and the line merge alike.
+awk 'BEGIN { for (i = 1; i <= 200; i++) print "line " i }' >drv-many-base.md
+awk 'BEGIN { for (i = 1; i <= 200; i++) print (i % 2 ? "line " i : "ours " i) }' >drv-many-ours.md
+awk 'BEGIN { for (i = 1; i <= 200; i++) print (i % 2 ? "line " i : "theirs " i) }' >drv-many-theirs.md
+cp drv-many-ours.md drv-a.md
+case_ driver-over-budget 2 'cannot merge as lines either: conflict markers of 1000000 characters' -- \
+	merge-driver drv-many-base.md drv-a.md drv-many-theirs.md 1000000 drv.md
+check_ driver-over-budget-file "drv-a.md lacks ours or theirs" \
+	sh -c 'grep -qx "ours 200" drv-a.md && grep -qx "theirs 200" drv-a.md'
+check_ driver-over-budget-markers "drv-a.md has no markers of 1000000 characters" \
+	has_markers drv-a.md 1000000
+
+# --- many sections with one title (issue 10, item 9): each section is
+# "## S" and a line "s<i> <45 words>", rewritten ("s<i> rewritten by ours
+# ...") on every section by ours and every second one by theirs.  The merge
+# must conflict on every second section and take ours' rewrite once on the
+# others, never two versions of one section outside a conflict: once
+# scored by the aligner (1,999 sections), once past its section limit.
+same_title() {
+	awk -v n="$1" -v every="$2" -v who="$3" 'BEGIN {
+		srand(7)
+		split("the agent reads every file and writes a short report about what it " \
+		      "found in the code base then asks the user before making any change " \
+		      "to the repository", w, " ")
+		print "---"; print "name: same"; print "description: x"; print "---"; print ""
+		for (i = 1; i <= n; i++) {
+			line = ""
+			for (k = 0; k < 45; k++)
+				line = line " " w[int(rand() * 27) + 1]
+			if (every && i % every == 0)
+				line = " rewritten by " who line " extra"
+			print "## S"; print ""; print "s" i line; print ""
+		}
+	}'
+}
+# no_duplicate_versions N FILE
+no_duplicate_versions() {
+	awk -v n="$1" '
+	/^<<<<<<< / { c = 1; next }
+	/^>>>>>>> / { c = 0; next }
+	c || !/^s[0-9]+ / { next }
+	{ i = substr($1, 2) + 0; cnt[i, $2 == "rewritten" ? $4 : "base"]++ }
+	END {
+		for (i = 1; i <= n; i++) {
+			if (i % 2 == 0)
+				bad += cnt[i, "base"] + cnt[i, "ours"] + cnt[i, "theirs"] > 0
+			else
+				bad += cnt[i, "ours"] != 1 || cnt[i, "base"] || cnt[i, "theirs"]
+		}
+		exit bad > 0
+	}' "$2"
+}
+for n in 1999 2100; do
+	same_title $n 0 "" >same-base-$n.md
+	same_title $n 1 ours >same-ours-$n.md
+	same_title $n 2 theirs >same-theirs-$n.md
+	case_ same-title-merge-$n 1 '' -- \
+		merge -o same-merged-$n.md same-base-$n.md same-ours-$n.md same-theirs-$n.md
+	check_ same-title-no-duplicates-$n "two versions of a section outside a conflict" \
+		no_duplicate_versions $n same-merged-$n.md
+done
+
 cd "$builddir" || exit 1
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

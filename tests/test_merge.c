@@ -136,11 +136,39 @@ static bool is_marker(const char *p, size_t n, char ch, int size)
 	return n == (size_t)size || p[size] == ' ' || p[size] == '\n' || p[size] == '\r';
 }
 
+/* Whether the lines of part are lines of src in the same order (a line
+ * that ends src may have gained a line ending in part). */
+static bool lines_in_order(const char *src, size_t sl, const char *part, size_t pl)
+{
+	size_t at = 0, i = 0;
+
+	while (i < pl) {
+		size_t l = line_len(part + i, pl - i), body = l;
+		bool found = false;
+
+		while (body > 0 && (part[i + body - 1] == '\n' || part[i + body - 1] == '\r'))
+			body--;
+		while (at < sl && !found) {
+			size_t k = line_len(src + at, sl - at);
+
+			found = (k == l && !memcmp(src + at, part + i, l)) ||
+				(at + k == sl && k == body && !memcmp(src + at, part + i, body));
+			at += k;
+		}
+		if (!found)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
 /*
  * Every conflict block of the result is well formed, and holds text of the
  * right input in each part: ours' part is bytes of ours, base's of base,
- * theirs' of theirs (a part may have gained a final line ending).  Returns
- * the number of blocks, which must be the reported count.
+ * theirs' of theirs (a part may have gained a final line ending), or, where
+ * sections whose pairing was in doubt were merged as lines, lines of that
+ * input in its order.  Returns the number of blocks, which must be the
+ * reported count.
  */
 static size_t check_conflicts(const ad_merge_result *res, const char *b, size_t bl,
 			      const char *o, size_t ol, const char *t, size_t tl)
@@ -186,7 +214,8 @@ static size_t check_conflicts(const ad_merge_result *res, const char *b, size_t 
 				/* A part that ends the input gets a line ending. */
 				while (len > 0 && (p[start[k] + len - 1] == '\n' || p[start[k] + len - 1] == '\r'))
 					len--;
-				if (!mem_has(src[k], srclen[k], p + start[k], len))
+				if (!mem_has(src[k], srclen[k], p + start[k], len) &&
+				    !lines_in_order(src[k], srclen[k], p + start[k], end[k] - start[k]))
 					fail_msg("conflict part %d is not text of its input:\n%.*s", k,
 						 (int)(end[k] - start[k]), p + start[k]);
 			}
@@ -658,6 +687,319 @@ static void test_hostile_bytes(void **state)
 		if (s == 3)
 			check_conflicts(res, in[0], len[0], in[1], len[1], in[2], len[2]);
 	}
+}
+
+/* ------------------------------------------------------------ re-parenting */
+
+#define ALPHA "## Alpha\n\nAlpha text.\n\n"
+#define BETA "## Beta\n\nBeta text.\n\n"
+#define DETAIL "### Beta detail\n\nDetail text.\n\n"
+#define GAMMA "## Gamma\n\nGamma text.\n"
+#define TOP "# Agent\n\n"
+
+static void test_child_of_deleted_parent(void **state)
+{
+	fixture *fx = *state;
+	const char *base = TOP ALPHA BETA GAMMA;
+	const char *added = TOP ALPHA BETA DETAIL GAMMA;
+	const char *deleted = TOP ALPHA GAMMA;
+	const ad_merge_item *it;
+	ad_merge_result *res;
+
+	/* Theirs deletes Beta, ours adds a subsection inside it: one conflict
+	 * over Beta, not a clean merge with the subsection under Alpha. */
+	res = merge_s(fx, base, added, deleted, NULL);
+	assert_result(res, TOP ALPHA "<<<<<<< ours\n## Beta\n\nBeta text.\n\n"
+			   "### Beta detail\n\nDetail text.\n||||||| base\n## Beta\n\nBeta text.\n"
+			   "=======\n>>>>>>> theirs\n\n" GAMMA, 1);
+	it = item_named(res, AD_MERGE_ITEM_SECTION, "Beta");
+	assert_int_equal(it->action, AD_MERGE_CONFLICT_DELETED_THEIRS);
+	assert_true(it->changed_inside);
+	assert_int_equal(it->conflicts, 1);
+	assert_true(it->line > 0);
+	check_conflicts(res, base, strlen(base), added, strlen(added), deleted, strlen(deleted));
+
+	/* The same the other way round. */
+	res = merge_s(fx, base, deleted, added, NULL);
+	assert_result(res, TOP ALPHA "<<<<<<< ours\n||||||| base\n## Beta\n\nBeta text.\n=======\n"
+			   "## Beta\n\nBeta text.\n\n### Beta detail\n\nDetail text.\n"
+			   ">>>>>>> theirs\n\n" GAMMA, 1);
+	it = item_named(res, AD_MERGE_ITEM_SECTION, "Beta");
+	assert_int_equal(it->action, AD_MERGE_CONFLICT_DELETED_OURS);
+	assert_true(it->changed_inside);
+
+	/* A subsection edited on one side, deleted with its parent on the
+	 * other: one conflict over the parent's region. */
+	res = merge_s(fx, added, TOP ALPHA BETA "### Beta detail\n\nDetail text, edited.\n\n" GAMMA,
+		      deleted, NULL);
+	assert_int_equal(ad_merge_result_conflicts(res), 1);
+	assert_true(where(res, "<<<<<<< ours\n## Beta\n") < where(res, "Detail text, edited.\n"));
+	assert_true(where(res, "Detail text, edited.\n") < where(res, "||||||| base\n## Beta\n"));
+	assert_true(where(res, "=======\n>>>>>>> theirs\n") < where(res, "## Gamma"));
+	assert_true(item_named(res, AD_MERGE_ITEM_SECTION, "Beta")->changed_inside);
+
+	/* Deeper: the subsection added inside a subsection of the deleted
+	 * section; the conflict is over the outermost deleted one. */
+	res = merge_s(fx, added, TOP ALPHA BETA DETAIL "#### Deeper\n\nDeep text.\n\n" GAMMA,
+		      deleted, NULL);
+	assert_int_equal(ad_merge_result_conflicts(res), 1);
+	assert_true(where(res, "<<<<<<< ours\n## Beta\n") < where(res, "#### Deeper"));
+	assert_int_equal(item_named(res, AD_MERGE_ITEM_SECTION, "Beta")->action,
+			 AD_MERGE_CONFLICT_DELETED_THEIRS);
+}
+
+static void test_deleted_parent_children_kept(void **state)
+{
+	fixture *fx = *state;
+	const char *base = TOP ALPHA BETA DETAIL GAMMA;
+	ad_merge_result *res;
+
+	/* Theirs deletes Beta's heading but keeps (re-parents) its subsection
+	 * under Alpha; ours edits the subsection: clean, where theirs put it. */
+	res = merge_s(fx, base, TOP ALPHA BETA "### Beta detail\n\nDetail text, edited.\n\n" GAMMA,
+		      TOP ALPHA DETAIL GAMMA, NULL);
+	assert_result(res, TOP ALPHA "### Beta detail\n\nDetail text, edited.\n\n" GAMMA, 0);
+
+	/* Theirs deletes Beta and moves its subsection under Gamma; ours edits
+	 * the subsection: clean, the edit where theirs moved it. */
+	res = merge_s(fx, base, TOP ALPHA BETA "### Beta detail\n\nDetail text, edited.\n\n" GAMMA,
+		      TOP ALPHA GAMMA "\n" "### Beta detail\n\nDetail text.\n", NULL);
+	assert_int_equal(ad_merge_result_conflicts(res), 0);
+	assert_result(res, TOP ALPHA GAMMA "\n" "### Beta detail\n\nDetail text, edited.\n", 0);
+
+	/* Ours moves the subsection out of Beta (unchanged), theirs deletes
+	 * Beta with all that was in it: no conflict, nothing lands under
+	 * Alpha, the subsection goes with its deletion (Gamma keeps the blank
+	 * line ours gave it). */
+	res = merge_s(fx, base, TOP ALPHA BETA GAMMA "\n" "### Beta detail\n\nDetail text.\n",
+		      TOP ALPHA GAMMA, NULL);
+	assert_result(res, TOP ALPHA GAMMA "\n", 0);
+
+	/* Theirs deletes Beta's own text only; ours adds a second subsection
+	 * after the kept one: it goes along with its sibling. */
+	res = merge_s(fx, base, TOP ALPHA BETA DETAIL "### More\n\nMore text.\n\n" GAMMA,
+		      TOP ALPHA DETAIL GAMMA, NULL);
+	assert_result(res, TOP ALPHA DETAIL "### More\n\nMore text.\n\n" GAMMA, 0);
+}
+
+/* ------------------------------------------------------------ no duplicates */
+
+/* n sections all titled "## S": base text "base text of section I", and
+ * for every ours_every-th (theirs_every-th) section, when not 0, ours'
+ * (theirs') own rewrite. */
+static char *same_title_doc(int n, int every, const char *who)
+{
+	ad_buf b = AD_BUF_INIT;
+	int i;
+
+	ad_buf_puts(&b, "---\nname: same\ndescription: Many sections, one title.\n---\n\n");
+	for (i = 1; i <= n; i++) {
+		if (every && i % every == 0)
+			ad_buf_printf(&b, "## S\n\n%s rewrote this, case %d\n\n", who, i);
+		else
+			ad_buf_printf(&b, "## S\n\nbase text of section %d, as it was\n\n", i);
+	}
+	return ad_buf_detach(&b);
+}
+
+/* How many times line occurs outside conflict blocks, and whether it occurs
+ * inside one. */
+static int count_outside(const ad_merge_result *res, const char *line, bool *inside)
+{
+	const char *p = ad_merge_result_data(res);
+	size_t n = ad_merge_result_size(res), i = 0, ll = strlen(line);
+	int count = 0;
+	bool in = false;
+
+	*inside = false;
+	while (i < n) {
+		size_t l = line_len(p + i, n - i);
+
+		if (is_marker(p + i, l, '<', 7))
+			in = true;
+		else if (is_marker(p + i, l, '>', 7))
+			in = false;
+		else if (l == ll + 1 && !memcmp(p + i, line, ll)) {
+			if (in)
+				*inside = true;
+			else
+				count++;
+		}
+		i += l;
+	}
+	return count;
+}
+
+/* Each section rewritten by both sides is in a conflict, each one side
+ * rewrote is there once in that side's version, the others once as they
+ * were: never both versions of a section in a clean spot. */
+static void check_no_duplicates(const ad_merge_result *res, int n, int every_o, int every_t)
+{
+	char line[96];
+	int i;
+
+	for (i = 1; i <= n; i++) {
+		bool by_o = i % every_o == 0, by_t = i % every_t == 0, inside;
+		int c_base, c_o, c_t;
+		bool in_base, in_o, in_t;
+
+		snprintf(line, sizeof(line), "base text of section %d, as it was", i);
+		c_base = count_outside(res, line, &in_base);
+		snprintf(line, sizeof(line), "ours rewrote this, case %d", i);
+		c_o = count_outside(res, line, &in_o);
+		snprintf(line, sizeof(line), "theirs rewrote this, case %d", i);
+		c_t = count_outside(res, line, &in_t);
+		inside = in_base || in_o || in_t;
+		if (by_o && by_t) {
+			if (c_o || c_t || c_base || !in_o || !in_t)
+				fail_msg("section %d, rewritten on both sides: %d ours, %d theirs, %d base "
+					 "outside conflicts", i, c_o, c_t, c_base);
+		} else if (!inside && (c_base != (!by_o && !by_t) || c_o != by_o || c_t != by_t)) {
+			fail_msg("section %d (rewritten by %s): %d base, %d ours, %d theirs", i,
+				 by_o ? "ours" : by_t ? "theirs" : "neither", c_base, c_o, c_t);
+		}
+	}
+}
+
+static void test_same_title_sections_never_duplicated(void **state)
+{
+	fixture *fx = *state;
+	/* 300 sections: the aligner scores them; 2100: past its section limit,
+	 * where it pairs only identical and uniquely titled sections. */
+	static const int sizes[] = { 300, 2100 };
+	size_t k;
+
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		char *b = same_title_doc(sizes[k], 0, NULL);
+		char *o = same_title_doc(sizes[k], 7, "ours");
+		char *t = same_title_doc(sizes[k], 11, "theirs");
+		ad_merge_result *res = merge_s(fx, b, o, t, NULL);
+
+		assert_true(ad_merge_result_conflicts(res) >= (size_t)(sizes[k] / 77));
+		check_no_duplicates(res, sizes[k], 7, 11);
+		check_conflicts(res, b, strlen(b), o, strlen(o), t, strlen(t));
+		free(b);
+		free(o);
+		free(t);
+	}
+}
+
+static void test_unpaired_rewrites_conflict(void **state)
+{
+	fixture *fx = *state;
+	const char *same = "## S\n\nsame words\n\n";
+	ad_buf b = AD_BUF_INIT, o = AD_BUF_INIT, t = AD_BUF_INIT;
+	ad_merge_result *res;
+	bool inside;
+	int i;
+
+	/* 2100 identical sections (past the aligner's limit: it pairs them in
+	 * order): both sides rewrite the fifth, differently. */
+	for (i = 1; i <= 2100; i++) {
+		ad_buf_puts(&b, same);
+		ad_buf_puts(&o, i == 5 ? "## S\n\nours' words\n\n" : same);
+		ad_buf_puts(&t, i == 5 ? "## S\n\ntheirs' words\n\n" : same);
+	}
+	res = merge_s(fx, ad_buf_cstr(&b), ad_buf_cstr(&o), ad_buf_cstr(&t), NULL);
+	assert_int_equal(ad_merge_result_conflicts(res), 1);
+	assert_int_equal(count_outside(res, "ours' words", &inside), 0);
+	assert_true(inside);
+	assert_int_equal(count_outside(res, "theirs' words", &inside), 0);
+	assert_true(inside);
+
+	/* Both sides replace one section with sections of their own under
+	 * other titles and words: two additions, as before. */
+	res = merge_s(fx, base_doc, FM ROLE "## Checks\n\nLint first.\n\n" RULES,
+		      FM ROLE "## Output\n\nOne comment per finding.\n\n" RULES, NULL);
+	assert_result(res, FM ROLE "## Checks\n\nLint first.\n\n## Output\n\nOne comment per finding.\n\n"
+			   RULES, 0);
+	ad_buf_free(&b);
+	ad_buf_free(&o);
+	ad_buf_free(&t);
+}
+
+static void test_limits_and_last_resort(void **state)
+{
+	fixture *fx = *state;
+	ad_merge_options opts = AD_MERGE_OPTIONS_INIT;
+	ad_merge_result *res = NULL;
+	ad_error err = AD_ERROR_INIT;
+	ad_buf b = AD_BUF_INIT, o = AD_BUF_INIT, t = AD_BUF_INIT, want = AD_BUF_INIT;
+	const char *p;
+	int i;
+
+	/* Long markers are written at their length. */
+	opts.marker_size = 5000;
+	res = merge_s(fx, "a\nb\nc\n", "a\nB\nc\n", "a\nbb\nc\n", &opts);
+	assert_int_equal(ad_merge_result_conflicts(res), 1);
+	p = strstr(ad_merge_result_data(res), "\n<");
+	assert_non_null(p);
+	assert_int_equal(strspn(p + 1, "<"), 5000);
+	assert_int_equal(p[5001], ' ');
+	p = strstr(p, "\n=");
+	assert_non_null(p);
+	assert_int_equal(strspn(p + 1, "="), 5000);
+	assert_int_equal(p[5001], '\n');
+	p = strstr(p, "\n>");
+	assert_non_null(p);
+	assert_int_equal(strspn(p + 1, ">"), 5000);
+
+	/* Markers over their budget: the merge fails, as lines too. */
+	for (i = 1; i <= 200; i++) {
+		ad_buf_printf(&b, "line %d\n", i);
+		ad_buf_printf(&o, i % 2 ? "line %d\n" : "ours %d\n", i);
+		ad_buf_printf(&t, i % 2 ? "line %d\n" : "theirs %d\n", i);
+	}
+	opts.marker_size = AD_MERGE_MAX_MARKER_SIZE;
+	assert_int_equal(ad_merge3_buffers(&res, b.ptr, b.size, o.ptr, o.size, t.ptr, t.size, &opts,
+					   &err), AD_ETOOBIG);
+	assert_null(res);
+	assert_non_null(strstr(err.message, "conflict markers"));
+	ad_error_clear(&err);
+	assert_int_equal(ad_merge3_text(&res, b.ptr, b.size, o.ptr, o.size, t.ptr, t.size, &opts,
+					&err), AD_ETOOBIG);
+	assert_null(res);
+	ad_error_clear(&err);
+
+	/* The last resort: ours, then theirs, whole, between markers. */
+	opts.marker_size = 0;
+	assert_int_equal(ad_merge3_whole(&res, o.ptr, o.size, t.ptr, t.size, &opts, &err), 0);
+	ad_merge_result_free(fx->res);
+	fx->res = res;
+	ad_buf_puts(&want, "<<<<<<< ours\n");
+	ad_buf_put(&want, o.ptr, o.size);
+	ad_buf_puts(&want, "=======\n");
+	ad_buf_put(&want, t.ptr, t.size);
+	ad_buf_puts(&want, ">>>>>>> theirs\n");
+	assert_result(res, ad_buf_cstr(&want), 1);
+	assert_int_equal(ad_merge_result_item(res, 0)->kind, AD_MERGE_ITEM_FILE);
+	assert_int_equal(ad_merge_result_item(res, 0)->action, AD_MERGE_CONFLICT);
+	assert_int_equal(ad_merge3_whole(&res, "x", 1, "x", 1, NULL, NULL), 0);
+	ad_merge_result_free(fx->res);
+	fx->res = res;
+	assert_result(res, "x", 0);
+	/* A side without a final line ending gets one before the marker. */
+	assert_int_equal(ad_merge3_whole(&res, "x", 1, "y", 1, NULL, NULL), 0);
+	ad_merge_result_free(fx->res);
+	fx->res = res;
+	assert_result(res, "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n", 1);
+
+	/* Past max_text, not merged at all, unless a side is unchanged. */
+	opts.max_text = 16;
+	assert_int_equal(ad_merge3_text(&res, b.ptr, b.size, o.ptr, o.size, t.ptr, t.size, &opts,
+					&err), AD_ETOOBIG);
+	assert_non_null(strstr(err.message, "too large to merge as lines"));
+	ad_error_clear(&err);
+	opts.max_structured = 16;
+	assert_int_equal(ad_merge3_buffers(&res, b.ptr, b.size, o.ptr, o.size, t.ptr, t.size, &opts,
+					   NULL), AD_ETOOBIG);
+	res = merge_s(fx, b.ptr, o.ptr, b.ptr, &opts);
+	assert_result(res, o.ptr, 0);
+
+	ad_buf_free(&b);
+	ad_buf_free(&o);
+	ad_buf_free(&t);
+	ad_buf_free(&want);
 }
 
 static void test_large_input_plain(void **state)
@@ -1377,6 +1719,11 @@ int main(void)
 		T(test_bytes_kept),
 		T(test_identities),
 		T(test_hostile_bytes),
+		T(test_child_of_deleted_parent),
+		T(test_deleted_parent_children_kept),
+		T(test_same_title_sections_never_duplicated),
+		T(test_unpaired_rewrites_conflict),
+		T(test_limits_and_last_resort),
 		T(test_large_input_plain),
 		T(test_plain_text_diff3),
 		T(test_bad_options),
