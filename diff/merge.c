@@ -939,7 +939,7 @@ static int cmp_keyref(const void *pa, const void *pb)
 static size_t field_ids(side sd[3])
 {
 	keyref *refs;
-	size_t total = 0, n = 0, i, k, nids = 0;
+	size_t total = 0, n = 0, i, nids = 0;
 	int s;
 
 	for (s = 0; s < 3; s++)
@@ -947,13 +947,9 @@ static size_t field_ids(side sd[3])
 	refs = ad_xmalloc((total + 1) * sizeof(*refs));
 	for (s = 0; s < 3; s++) {
 		for (i = 0; i < sd[s].fields.n; i++) {
-			const char *key = sd[s].fields.v[i].field->key;
-
-			refs[n].key = key;
-			refs[n].occ = 0;
-			for (k = 0; k < i; k++)
-				if (!strcmp(sd[s].fields.v[k].field->key, key))
-					refs[n].occ++;
+			/* The pieces are the frontmatter's fields, in order. */
+			refs[n].key = sd[s].fields.v[i].field->key;
+			refs[n].occ = sd[s].fields.v[i].field->occurrence;
 			refs[n].side = s;
 			refs[n].index = i;
 			n++;
@@ -2143,8 +2139,10 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 	merger_init(&m, res, opts, ad_doc_data(ours), ad_doc_size(ours),
 		    total_size(ad_doc_size(base), ad_doc_size(ours), ad_doc_size(theirs)));
 
-	if (ad_align_docs(&align, docs, 3, NULL) < 0) {
-		plain = true;
+	/* Failures here are bugs, not input: the caller (which may merge as
+	 * lines instead) hears of them. */
+	if ((error = ad_align_docs(&align, docs, 3, NULL)) < 0) {
+		ad_error_set(err, error, NULL, 0, 0, "internal error: the sections cannot be aligned");
 		goto done;
 	}
 	nrows = ad_align_row_count(align);
@@ -2192,7 +2190,9 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 		sd[s].eol = first_eol(sd[s].data, sd[s].size);
 		sd[s].ids = rowof[s];
 		if (!cut_body(&sd[s], rowof[s])) {
-			plain = true;
+			error = ad_error_set(err, AD_ERROR, NULL, 0, 0,
+					     "internal error: the sections do not tile the %s",
+					     s == B ? "base" : s == O ? "ours" : "theirs");
 			goto done;
 		}
 	}
@@ -2220,15 +2220,19 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 	if (split) {
 		nfield_ids = field_ids(sd);
 		emit_unit(&m, AD_MERGE_ITEM_HEAD, &sd[B].pre, &sd[O].pre, &sd[T].pre, false);
-		if ((error = merge_pieces(&m, sd, true, nfield_ids)) < 0)
+		if ((error = merge_pieces(&m, sd, true, nfield_ids)) < 0) {
+			ad_error_set(err, error, NULL, 0, 0, "cannot order the frontmatter fields");
 			goto done;
+		}
 		emit_unit(&m, AD_MERGE_ITEM_HEAD, &sd[B].post, &sd[O].post, &sd[T].post, false);
 	} else {
 		emit_unit(&m, AD_MERGE_ITEM_HEAD, &sd[B].whole_head, &sd[O].whole_head,
 			  &sd[T].whole_head, false);
 	}
-	if ((error = merge_pieces(&m, sd, false, nids)) < 0)
+	if ((error = merge_pieces(&m, sd, false, nids)) < 0) {
+		ad_error_set(err, error, NULL, 0, 0, "cannot order the sections");
 		goto done;
+	}
 
 	/* Whether the file ends with a line ending, merged like a field. */
 	if (sd[O].final_eol == sd[T].final_eol || sd[B].final_eol == sd[T].final_eol)
@@ -2272,15 +2276,7 @@ int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 	}
 
 done:
-	if (plain && error >= 0) {
-		ad_merge_result_free(res);
-		res = NULL;
-		error = ad_merge3_text(&res, ad_doc_data(base), ad_doc_size(base),
-				       ad_doc_data(ours), ad_doc_size(ours),
-				       ad_doc_data(theirs), ad_doc_size(theirs), opts, err);
-	} else if (error < 0) {
-		if (!m.too_big)
-			ad_error_set(err, error, NULL, 0, 0, "merge failed");
+	if (error < 0) {
 		ad_merge_result_free(res);
 		res = NULL;
 	} else {

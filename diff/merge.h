@@ -177,7 +177,9 @@ typedef struct {
  * Merges ours and theirs, descendants of base, into *out (owned by the
  * caller).  opts may be NULL for the defaults.  Returns 0 whether or not
  * conflicts were left (see ad_merge_result_conflicts), AD_EINVALID for bad
- * options, AD_ETOOBIG past the size limits above; *out is NULL on failure.
+ * options, AD_ETOOBIG past the size limits above, AD_ERROR for a failure
+ * inside (a bug; a caller that must have a result merges as lines then);
+ * *out is NULL on failure, and err says what went wrong.
  */
 int ad_merge3(ad_merge_result **out, const ad_doc *base, const ad_doc *ours,
 	      const ad_doc *theirs, const ad_merge_options *opts,

@@ -693,6 +693,9 @@ static int S_token(parser *p, token *t)
 			break;
 		}
 		default:
+			if ((unsigned char)c <= 0x20 || (unsigned char)c >= 0x7f)
+				return S_fail(p, p->pos - 2, "unknown escape: '\\' and byte 0x%02X "
+					      "(use \\\\ for a backslash)", (unsigned char)c);
 			return S_fail(p, p->pos - 2, "unknown escape '\\%s' (use \\\\ for a backslash)",
 				      (char[]){ c, 0 });
 		}
@@ -701,13 +704,40 @@ static int S_token(parser *p, token *t)
 	return 0;
 }
 
-/* The token's text shortened for a message. */
+/* The token's text for a message, in buf (size bytes, at least 8): cut
+ * on a character boundary with "..." when it does not fit, and with
+ * controls, bytes that are not UTF-8 and what ad_term_sanitize() escapes
+ * written as \x escapes, as in a plan's strings. */
 static const char *S_shown(token *t, char *buf, size_t size)
 {
-	size_t n = t->text.size < size - 4 ? t->text.size : size - 4;
+	static const char hex[] = "0123456789abcdef";
+	const char *s = t->text.ptr ? t->text.ptr : "";
+	size_t i = 0, o = 0, len = t->text.size;
 
-	memcpy(buf, t->text.ptr ? t->text.ptr : "", n);
-	strcpy(buf + n, t->text.size > n ? "..." : "");
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp;
+		size_t n = c >= 0x80 ? ad_utf8_decode(s + i, len - i, &cp) : 1;
+		bool plain = c >= 0x80 ? n && !ad_term_escaped_cp(cp) : c >= 0x20 && c < 0x7f;
+		size_t need = plain ? n : 4 * (n ? n : 1);
+
+		if (o + need + 4 > size)
+			break;
+		for (size_t k = 0; k < (n ? n : 1); k++) {
+			unsigned char b = (unsigned char)s[i + k];
+
+			if (plain) {
+				buf[o++] = (char)b;
+			} else {
+				buf[o++] = '\\';
+				buf[o++] = 'x';
+				buf[o++] = hex[b >> 4];
+				buf[o++] = hex[b & 15];
+			}
+		}
+		i += n ? n : 1;
+	}
+	strcpy(buf + o, i < len ? "..." : "");
 	return buf;
 }
 

@@ -7,7 +7,9 @@
  *   replay_<kind> [FILE|DIR...]
  *
  * With no argument it reads $AD_SRCDIR/fuzz/regress/<kind> (but its
- * README), tests/fixtures and the examples folder.  For the diff and merge
+ * README), tests/fixtures (the plans in tests/fixtures/plan too) and the
+ * examples folder, and for the config kind the themes folder.  For the
+ * diff and merge
  * targets, each run of three files that follow each other in a folder of
  * the last two is also joined into one input (as variants, or as base,
  * ours and theirs), so that real differences are replayed too.  Each
@@ -29,7 +31,7 @@
 #include "util.h"
 
 #ifndef AD_REPLAY_KIND
-#error define AD_REPLAY_KIND ("parse", "diff", "merge")
+#error define AD_REPLAY_KIND ("parse", "diff", "merge", "plan", "config")
 #endif
 
 /*
@@ -45,6 +47,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether the kind's inputs are variants joined by "\f\f". */
+static bool joins(void)
+{
+	return !strcmp(AD_REPLAY_KIND, "diff") || !strcmp(AD_REPLAY_KIND, "merge");
 }
 
 static void load(ad_buf *out, const char *path)
@@ -133,7 +141,7 @@ static size_t run_path(const char *path, int depth, bool join)
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++)
 		count += run_path(names[i], depth + 1, join);
-	for (i = 0; join && strcmp(AD_REPLAY_KIND, "parse") && i + 1 < n; i++)
+	for (i = 0; join && joins() && i + 1 < n; i++)
 		count += run_joined(names, n, i);
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -144,7 +152,7 @@ static size_t run_path(const char *path, int depth, bool join)
 int main(int argc, char **argv)
 {
 	static const char *const defaults[] = {
-		("fuzz/regress/" AD_REPLAY_KIND), "tests/fixtures", "examples"
+		("fuzz/regress/" AD_REPLAY_KIND), "tests/fixtures", "examples", "themes"
 	};
 	const char *srcdir = getenv("AD_SRCDIR");
 	size_t count = 0, i;
@@ -155,8 +163,11 @@ int main(int argc, char **argv)
 		count += run_path(argv[a], 0, false);
 	if (argc == 1 && srcdir) {
 		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-			char *p = ad_xmalloc(strlen(srcdir) + strlen(defaults[i]) + 2);
+			char *p;
 
+			if (!strcmp(defaults[i], "themes") && strcmp(AD_REPLAY_KIND, "config"))
+				continue;
+			p = ad_xmalloc(strlen(srcdir) + strlen(defaults[i]) + 2);
 			sprintf(p, "%s/%s", srcdir, defaults[i]);
 			count += run_path(p, 0, i > 0);
 			free(p);

@@ -15,7 +15,10 @@
 #
 # fuzz_parse is seeded with single files; fuzz_diff with 2 to 4 variants of
 # one agent joined by "\f\f"; fuzz_merge with base, ours and theirs joined
-# the same way.  An input that crashes becomes a regression case: minimize
+# the same way; fuzz_plan with the plans of fuzz/regress/plan and
+# tests/fixtures/plan; fuzz_config with fuzz/regress/config and themes/.
+# Each kind has its dictionary: fuzz/<kind>.dict when there is one (plan,
+# config), else fuzz/agent.dict.  An input that crashes becomes a regression case: minimize
 # it (the target with -minimize_crash=1), copy it to fuzz/regress/<kind>/
 # and fix the bug; `make check` replays that folder.
 #
@@ -89,6 +92,18 @@ seed() {
 	n=0
 	list_files >"$work/files"
 	case $kind in
+	plan | config)
+		if [ "$kind" = plan ]; then
+			set -- "$srcdir"/fuzz/regress/plan/* "$srcdir"/tests/fixtures/plan/*.plan
+		else
+			set -- "$srcdir"/fuzz/regress/config/* "$srcdir"/themes/*.theme
+		fi
+		for f in "$@"; do
+			[ -f "$f" ] && small "$f" || continue
+			n=$((n + 1))
+			cp "$f" "$dir/seed-$n"
+		done
+		;;
 	parse)
 		while IFS= read -r f; do
 			small "$f" || continue
@@ -159,6 +174,8 @@ for target in "$@"; do
 	parse) max_len=${FUZZ_MAX_LEN:-65536} ;;
 	*) max_len=${FUZZ_MAX_LEN:-16384} ;;
 	esac
+	dict=$srcdir/fuzz/$kind.dict
+	[ -f "$dict" ] || dict=$srcdir/fuzz/agent.dict
 	mkdir -p "$dir/corpus" "$dir/artifacts"
 	nseeds=$(seed "$kind" "$dir/seeds")
 	before=$(find "$dir/artifacts" -type f | wc -l)
@@ -167,7 +184,7 @@ for target in "$@"; do
 	# shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
 	"$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=30 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
-		-dict="$srcdir/fuzz/agent.dict" \
+		-dict="$dict" \
 		-artifact_prefix="$dir/artifacts/" ${FUZZ_ARGS:-} \
 		"$dir/corpus" "$dir/seeds" >"$dir/log" 2>&1 || :
 	end=$(date +%s)
