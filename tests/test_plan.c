@@ -287,6 +287,17 @@ static void test_parse_errors(void **state)
 		  "variant number" },
 		{ "agentdiff-plan 1\nvariant 1 a\nmerge everything\n", 3, 1, "unknown statement" },
 		{ "agentdiff-plan 1\r\nvariant 1 a\r\ntake \"A\" from 1 x\r\n", 3, 17, "unexpected 'x'" },
+		/* File text quoted in a message: controls and invalid bytes as
+		 * \x escapes, cut on a character boundary. */
+		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\" fr\x1b[2J\x86om 1\n", 3, 10,
+		  "found 'fr\\x1b[2J\\x86om'" },
+		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\\\x1b\" from 1\n", 3, 8,
+		  "unknown escape: '\\' and byte 0x1B" },
+		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\" \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 1\n", 3, 10,
+		  "found '\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...'" },
 		{ "agentdiff-plan 1\nvariant 1 a\ntake \"A\0\" from 1\n", 3, 8, "NUL" },
 	};
 	size_t i;
