@@ -11,6 +11,8 @@ struct ad_fmdiff {
 	ad_fmdiff_row *rows;
 	size_t nrows;
 	ad_arena arena; /* cells, name arrays */
+	size_t *table;  /* open addressing by key: row index + 1; 0 = empty */
+	size_t mask;
 };
 
 const char *ad_fmdiff_status_name(ad_fmdiff_status status)
@@ -233,11 +235,21 @@ static void classify(ad_fmdiff *fd, ad_fmdiff_row *row)
 	free(sets);
 }
 
+/* The slot of key in the table: where its row is, or the empty slot where
+ * it would go. */
+static size_t key_slot(const ad_fmdiff *fd, const char *key)
+{
+	size_t slot = (size_t)hash_str(key) & fd->mask;
+
+	while (fd->table[slot] && strcmp(fd->rows[fd->table[slot] - 1].key, key))
+		slot = (slot + 1) & fd->mask;
+	return slot;
+}
+
 int ad_fmdiff_docs(ad_fmdiff **out, const ad_doc *const *docs, size_t ndocs)
 {
 	ad_fmdiff *fd;
-	size_t total = 0, cap = 0, mask, d, i;
-	size_t *table = NULL; /* row index + 1; 0 = empty slot */
+	size_t total = 0, cap = 0, d, i;
 
 	*out = NULL;
 	if (ndocs == 0)
@@ -252,35 +264,32 @@ int ad_fmdiff_docs(ad_fmdiff **out, const ad_doc *const *docs, size_t ndocs)
 	fd->rows = total ? ad_xcalloc(total, sizeof(*fd->rows)) : NULL;
 	for (cap = 16; cap < total * 2; cap *= 2)
 		;
-	mask = cap - 1;
-	table = ad_xcalloc(cap, sizeof(*table));
+	fd->mask = cap - 1;
+	fd->table = ad_xcalloc(cap, sizeof(*fd->table));
 	for (d = 0; d < ndocs; d++) {
 		const ad_frontmatter *fm = ad_doc_frontmatter(docs[d]);
 
 		for (i = 0; fm && i < fm->nfields; i++) {
 			const ad_fm_field *f = &fm->fields[i];
-			size_t slot = (size_t)hash_str(f->key) & mask;
+			size_t slot = key_slot(fd, f->key);
 			ad_fmdiff_row *row;
 
-			while (table[slot] && strcmp(fd->rows[table[slot] - 1].key, f->key))
-				slot = (slot + 1) & mask;
-			if (!table[slot]) {
+			if (!fd->table[slot]) {
 				const ad_fm_field **cells;
 
 				row = &fd->rows[fd->nrows];
-				table[slot] = ++fd->nrows;
+				fd->table[slot] = ++fd->nrows;
 				cells = ad_arena_alloc(&fd->arena, ndocs * sizeof(*cells));
 				memset(cells, 0, ndocs * sizeof(*cells));
 				row->key = f->key;
 				row->cells = cells;
 				row->set = ad_fmdiff_is_set_key(f->key);
 			}
-			row = &fd->rows[table[slot] - 1];
+			row = &fd->rows[fd->table[slot] - 1];
 			if (!row->cells[d])
 				((const ad_fm_field **)row->cells)[d] = f;
 		}
 	}
-	free(table);
 	for (i = 0; i < fd->nrows; i++)
 		classify(fd, &fd->rows[i]);
 	*out = fd;
@@ -292,6 +301,7 @@ void ad_fmdiff_free(ad_fmdiff *fd)
 	if (!fd)
 		return;
 	free(fd->rows);
+	free(fd->table);
 	ad_arena_free(&fd->arena);
 	free(fd);
 }
@@ -309,6 +319,16 @@ size_t ad_fmdiff_row_count(const ad_fmdiff *fd)
 const ad_fmdiff_row *ad_fmdiff_row_at(const ad_fmdiff *fd, size_t i)
 {
 	return i < fd->nrows ? &fd->rows[i] : NULL;
+}
+
+const ad_fmdiff_row *ad_fmdiff_find(const ad_fmdiff *fd, const char *key)
+{
+	size_t slot;
+
+	if (!fd || !key)
+		return NULL;
+	slot = key_slot(fd, key);
+	return fd->table[slot] ? &fd->rows[fd->table[slot] - 1] : NULL;
 }
 
 bool ad_fmdiff_has_changes(const ad_fmdiff *fd)

@@ -73,6 +73,9 @@ void ad_fmdiff_free(ad_fmdiff *fd);
 size_t ad_fmdiff_doc_count(const ad_fmdiff *fd);
 size_t ad_fmdiff_row_count(const ad_fmdiff *fd);
 const ad_fmdiff_row *ad_fmdiff_row_at(const ad_fmdiff *fd, size_t i);
+/* The row of key, or NULL when no variant has it: a hash table lookup,
+ * constant time. */
+const ad_fmdiff_row *ad_fmdiff_find(const ad_fmdiff *fd, const char *key);
 /* Whether any row is not AD_FMDIFF_SAME. */
 bool ad_fmdiff_has_changes(const ad_fmdiff *fd);
 

@@ -1547,7 +1547,7 @@ static void S_default_fields(ad_plan *plan, const ad_doc *const *docs, size_t nd
 {
 	const ad_frontmatter *fm0 = ad_doc_frontmatter(docs[0]);
 	ad_buf c = AD_BUF_INIT;
-	size_t i, k, r, v;
+	size_t i, r, v;
 
 	plan->frontmatter = fm0 ? 0 : -1;
 	if (!fm0) {
@@ -1563,22 +1563,15 @@ static void S_default_fields(ad_plan *plan, const ad_doc *const *docs, size_t nd
 	}
 	for (i = 0; i < fm0->nfields; i++) {
 		const ad_fm_field *f = &fm0->fields[i];
+		const ad_fmdiff_row *row = f->occurrence ? NULL : ad_fmdiff_find(fd, f->key);
 		ad_plan_field pf;
-		int ordinal = 1;
 
-		for (k = 0; k < i; k++)
-			if (!strcmp(fm0->fields[k].key, f->key))
-				ordinal++;
 		memset(&pf, 0, sizeof(pf));
 		pf.key = f->key;
 		pf.mode = AD_PLAN_FIELD_FROM;
-		pf.ordinal = ordinal;
+		pf.ordinal = (int)f->occurrence + 1; /* fields are fewer than bytes */
 		ad_buf_clear(&c);
-		for (r = 0; ordinal == 1 && r < ad_fmdiff_row_count(fd); r++) {
-			const ad_fmdiff_row *row = ad_fmdiff_row_at(fd, r);
-
-			if (strcmp(row->key, f->key) || !row->differs)
-				continue;
+		if (row && row->differs) {
 			if (row->set) {
 				ad_buf_puts(&c, "# or: field ");
 				S_quotes(&c, f->key);
@@ -1913,12 +1906,7 @@ static void S_close_to_parent(applier *a, int v, int s)
 
 static const ad_fm_field *S_field_nth(const ad_frontmatter *fm, const char *key, int nth)
 {
-	size_t i;
-
-	for (i = 0; fm && i < fm->nfields; i++)
-		if (!strcmp(fm->fields[i].key, key) && --nth == 0)
-			return &fm->fields[i];
-	return NULL;
+	return nth > 0 ? ad_fm_get_nth(fm, key, (size_t)nth) : NULL;
 }
 
 /* Whether s can be written as a plain YAML scalar, in a block or a flow

@@ -1,5 +1,6 @@
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
@@ -1118,6 +1119,101 @@ static void read_lenient(parser *p)
 
 /* ---------------------------------------------------------------- public */
 
+/* ---------------------------------------------------------------- keys */
+
+/* The fields by key: an open-addressing table of the distinct keys, and
+ * for each key its fields' indices, in file order, as one run of by_key. */
+struct ad_fm_keys {
+	size_t mask;
+	const size_t *slot;   /* 1 + key number; 0 for an empty slot */
+	const size_t *head;   /* key number -> index of its first field */
+	const size_t *run;    /* key number -> start of its run in by_key */
+	const size_t *count;  /* key number -> fields with that key */
+	const size_t *by_key; /* field indices grouped by key */
+};
+
+static size_t key_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t key_slot(const struct ad_fm_keys *k, const ad_fm_field *fields, const char *key)
+{
+	size_t i = key_hash(key) & k->mask;
+
+	while (k->slot[i] && strcmp(fields[k->head[k->slot[i] - 1]].key, key))
+		i = (i + 1) & k->mask;
+	return i;
+}
+
+/* Numbers each field's key (its occurrence) and indexes the fields by key,
+ * in linear time. */
+static const struct ad_fm_keys *index_keys(ad_arena *arena, ad_fm_field *fields, size_t n)
+{
+	struct ad_fm_keys *k = ad_arena_alloc(arena, sizeof(*k));
+	size_t cap, i, nkeys = 0, at = 0;
+	size_t *slot, *head, *run, *count, *by_key, *id;
+
+	for (cap = 16; cap < 2 * n; cap *= 2)
+		;
+	k->mask = cap - 1;
+	k->slot = slot = ad_arena_alloc(arena, cap * sizeof(*slot));
+	memset(slot, 0, cap * sizeof(*slot));
+	k->head = head = ad_arena_alloc(arena, (n + 1) * sizeof(*head));
+	k->run = run = ad_arena_alloc(arena, (n + 1) * sizeof(*run));
+	k->count = count = ad_arena_alloc(arena, (n + 1) * sizeof(*count));
+	k->by_key = by_key = ad_arena_alloc(arena, (n + 1) * sizeof(*by_key));
+	id = ad_xmalloc((n + 1) * sizeof(*id));
+	for (i = 0; i < n; i++) {
+		size_t sl = key_slot(k, fields, fields[i].key);
+
+		if (!slot[sl]) {
+			head[nkeys] = i;
+			count[nkeys] = 0;
+			slot[sl] = ++nkeys;
+		}
+		id[i] = slot[sl] - 1;
+		fields[i].occurrence = count[id[i]]++;
+	}
+	for (i = 0; i < nkeys; i++) {
+		run[i] = at;
+		at += count[i];
+	}
+	for (i = 0; i < n; i++)
+		by_key[run[id[i]] + fields[i].occurrence] = i;
+	free(id);
+	return k;
+}
+
+const ad_fm_field *ad_fm_get(const ad_frontmatter *fm, const char *key)
+{
+	return ad_fm_get_nth(fm, key, 1);
+}
+
+const ad_fm_field *ad_fm_get_nth(const ad_frontmatter *fm, const char *key, size_t nth)
+{
+	const struct ad_fm_keys *k;
+	size_t sl, key_no;
+
+	if (!fm || !fm->keys || !key || nth < 1)
+		return NULL;
+	k = fm->keys;
+	sl = key_slot(k, fm->fields, key);
+	if (!k->slot[sl])
+		return NULL;
+	key_no = k->slot[sl] - 1;
+	if (nth > k->count[key_no])
+		return NULL;
+	return &fm->fields[k->by_key[k->run[key_no] + nth - 1]];
+}
+
+/* ---------------------------------------------------------------- parse */
+
 const ad_frontmatter *ad_fm_parse(ad_arena *arena, ad_diags *diags,
 				  const char *data, size_t len,
 				  const ad_lines *lines)
@@ -1188,6 +1284,7 @@ const ad_frontmatter *ad_fm_parse(ad_arena *arena, ad_diags *diags,
 	}
 	fm->fields = fields;
 	fm->nfields = p.nfields;
+	fm->keys = index_keys(arena, fields, p.nfields);
 	if (p.nescapes) {
 		ad_fm_escape *esc = ad_arena_alloc(arena, p.nescapes * sizeof(*esc));
 
@@ -1204,18 +1301,6 @@ done:
 	free(p.escapes);
 	ad_buf_free(&p.buf);
 	return fm;
-}
-
-const ad_fm_field *ad_fm_get(const ad_frontmatter *fm, const char *key)
-{
-	size_t i;
-
-	if (!fm)
-		return NULL;
-	for (i = 0; i < fm->nfields; i++)
-		if (strcmp(fm->fields[i].key, key) == 0)
-			return &fm->fields[i];
-	return NULL;
 }
 
 static void push_name(const char ***arr, size_t *n, ad_arena *arena,

@@ -64,6 +64,9 @@ typedef struct {
 	 * lines go with the field above them). */
 	size_t start, end;
 	size_t value_start, value_end; /* raw bytes of the value */
+	/* How many fields before this one have the same key: 0 for the
+	 * first, 1 for the second "name:", ... (plans call it #2). */
+	size_t occurrence;
 } ad_fm_field;
 
 /* A YAML escape in a double-quoted scalar that stands for a character a
@@ -96,6 +99,8 @@ typedef struct {
 	 * in what libyaml read before any error. */
 	const ad_fm_escape *escapes;
 	size_t nescapes;
+	/* The fields by key, for ad_fm_get() and ad_fm_get_nth(): private. */
+	const struct ad_fm_keys *keys;
 } ad_frontmatter;
 
 /*
@@ -110,8 +115,13 @@ const ad_frontmatter *ad_fm_parse(ad_arena *arena, ad_diags *diags,
 				  const char *data, size_t len,
 				  const ad_lines *lines);
 
-/* The first field named key, or NULL. */
+/* The first field named key, or NULL.  A hash table of the keys, built
+ * with the fields, makes this and ad_fm_get_nth() constant time, however
+ * many fields there are. */
 const ad_fm_field *ad_fm_get(const ad_frontmatter *fm, const char *key);
+/* The nth (1-based) field named key, or NULL: the field whose occurrence
+ * is nth - 1. */
+const ad_fm_field *ad_fm_get_nth(const ad_frontmatter *fm, const char *key, size_t nth);
 
 /*
  * The names in a list-like field however it is spelled: a block list, a

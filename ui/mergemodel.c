@@ -140,37 +140,6 @@ static bool S_same_bytes(const char *a, size_t alen, const char *b, size_t blen)
 	return alen == blen && (alen == 0 || !memcmp(a, b, alen));
 }
 
-/* A field's position among those of its key, for each field of fm. */
-typedef struct {
-	const char *key;
-	size_t index;
-} keyed_field;
-
-static int S_by_key(const void *a, const void *b)
-{
-	const keyed_field *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-static int *S_field_ordinals(const ad_frontmatter *fm)
-{
-	size_t n = fm->nfields, i;
-	keyed_field *k = ad_xcalloc(n ? n : 1, sizeof(*k));
-	int *ord = ad_xcalloc(n ? n : 1, sizeof(int));
-
-	for (i = 0; i < n; i++) {
-		k[i].key = fm->fields[i].key;
-		k[i].index = i;
-	}
-	qsort(k, n, sizeof(*k), S_by_key);
-	for (i = 0; i < n; i++)
-		ord[k[i].index] = i > 0 && !strcmp(k[i].key, k[i - 1].key) ? ord[k[i - 1].index] + 1 : 1;
-	free(k);
-	return ord;
-}
-
 /* An open-addressing table from (key, ordinal) to a field row. */
 typedef struct {
 	size_t *slots; /* 1 + row index; 0 empty */
@@ -216,25 +185,21 @@ static void S_field_rows(ad_mergemodel *m, size_t *cap)
 	t.slots = ad_xcalloc(t.cap, sizeof(size_t));
 	for (v = 0; v < m->n; v++) {
 		const ad_frontmatter *fm = ad_doc_frontmatter(m->docs[v]);
-		int *ord;
 
-		if (!fm)
-			continue;
-		ord = S_field_ordinals(fm);
-		for (i = 0; i < fm->nfields; i++) {
+		for (i = 0; fm && i < fm->nfields; i++) {
 			const ad_fm_field *f = &fm->fields[i];
-			size_t *slot = S_slot(&t, m, f->key, ord[i]);
+			int ordinal = (int)f->occurrence + 1;
+			size_t *slot = S_slot(&t, m, f->key, ordinal);
 			mrow *r;
 
 			if (!*slot) {
 				r = S_add_row(m, cap, AD_MERGE_ROW_FIELD, f->key, 1);
-				r->ordinal = ord[i];
+				r->ordinal = ordinal;
 				r->pub.set = ad_fmdiff_is_set_key(f->key);
 				*slot = m->nrows;
 			}
 			m->rows[*slot - 1].cells[v] = (int)i;
 		}
-		free(ord);
 	}
 	free(t.slots);
 	/* Whether the versions differ: as sets of names for list fields
@@ -880,12 +845,8 @@ void ad_mergemodel_finding_counts(ad_mergemodel *m, size_t *errors, size_t *warn
 static const ad_fm_field *S_field_nth(const ad_doc *doc, const char *key, int nth)
 {
 	const ad_frontmatter *fm = doc ? ad_doc_frontmatter(doc) : NULL;
-	size_t i;
 
-	for (i = 0; fm && i < fm->nfields; i++)
-		if (!strcmp(fm->fields[i].key, key) && --nth == 0)
-			return &fm->fields[i];
-	return NULL;
+	return nth > 0 ? ad_fm_get_nth(fm, key, (size_t)nth) : NULL;
 }
 
 /* Section row r's own text as variant v has it, by applying a plan that
