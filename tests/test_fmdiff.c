@@ -66,8 +66,11 @@ static const ad_fmdiff_row *row_of(const fixture *fx, const char *key)
 	size_t i;
 
 	for (i = 0; i < ad_fmdiff_row_count(fx->fd); i++)
-		if (!strcmp(ad_fmdiff_row_at(fx->fd, i)->key, key))
+		if (!strcmp(ad_fmdiff_row_at(fx->fd, i)->key, key)) {
+			/* The lookup by key finds the same row. */
+			assert_ptr_equal(ad_fmdiff_find(fx->fd, key), ad_fmdiff_row_at(fx->fd, i));
 			return ad_fmdiff_row_at(fx->fd, i);
+		}
 	fail_msg("no row for key '%s'", key);
 	return NULL;
 }
@@ -303,6 +306,8 @@ static void test_duplicate_key_first_wins(void **state)
 	assert_int_equal(ad_fmdiff_row_count(fx->fd), 1);
 	r = row_of(fx, "model");
 	assert_int_equal(r->status, AD_FMDIFF_SAME);
+	assert_null(ad_fmdiff_find(fx->fd, "name"));
+	assert_null(ad_fmdiff_find(fx->fd, "mode"));
 }
 
 static void test_zero_docs(void **state)

@@ -171,6 +171,71 @@ static void test_basic_fields(void **state)
 		assert_key_at(fx, &fm->fields[i]);
 }
 
+/* Duplicated keys: each field knows which occurrence of its key it is, and
+ * ad_fm_get_nth() finds any of them, in the YAML and in the lenient
+ * reading after an error. */
+static void test_duplicate_keys_indexed(void **state)
+{
+	fixture *fx = *state;
+	static const char *const texts[] = {
+		"---\nname: a\ntools: x\nname: b\n\"\": e\nname: c\n---\n",
+		"---\nname: a\ntools: x\nname: b\n\"\": e\nname: c\nbad: [\n---\n",
+	};
+	size_t t;
+
+	for (t = 0; t < 2; t++) {
+		const ad_frontmatter *fm;
+
+		if (t) { /* a fresh text: the first one's buffers go */
+			ad_lines_free(&fx->lines);
+			free(fx->data);
+		}
+		fm = parse(fx, texts[t]);
+		assert_non_null(fm);
+		assert_int_equal(fm->lenient, t == 1);
+		assert_string_equal(ad_fm_get(fm, "name")->value, "a");
+		assert_string_equal(ad_fm_get_nth(fm, "name", 1)->value, "a");
+		assert_string_equal(ad_fm_get_nth(fm, "name", 2)->value, "b");
+		assert_string_equal(ad_fm_get_nth(fm, "name", 3)->value, "c");
+		assert_ptr_equal(ad_fm_get_nth(fm, "name", 3), &fm->fields[4]);
+		assert_null(ad_fm_get_nth(fm, "name", 4));
+		assert_null(ad_fm_get_nth(fm, "name", 0));
+		assert_null(ad_fm_get_nth(fm, "nam", 1));
+		assert_null(ad_fm_get_nth(NULL, "name", 1));
+		assert_string_equal(ad_fm_get(fm, "")->value, "e");
+		assert_int_equal(fm->fields[0].occurrence, 0);
+		assert_int_equal(fm->fields[1].occurrence, 0);
+		assert_int_equal(fm->fields[2].occurrence, 1);
+		assert_int_equal(fm->fields[3].occurrence, 0);
+		assert_int_equal(fm->fields[4].occurrence, 2);
+	}
+}
+
+/* 20,000 keys, each twice: every field found by key and occurrence. */
+static void test_many_keys_indexed(void **state)
+{
+	fixture *fx = *state;
+	ad_buf b = AD_BUF_INIT;
+	const ad_frontmatter *fm;
+	char key[32];
+	size_t i, n = 20000;
+
+	ad_buf_puts(&b, "---\n");
+	for (i = 0; i < 2 * n; i++)
+		ad_buf_printf(&b, "k%zu: v%zu\n", i % n, i);
+	ad_buf_puts(&b, "---\n");
+	fm = parse(fx, ad_buf_cstr(&b));
+	assert_non_null(fm);
+	assert_int_equal(fm->nfields, 2 * n);
+	for (i = 0; i < 2 * n; i++) {
+		snprintf(key, sizeof(key), "k%zu", i % n);
+		assert_int_equal(fm->fields[i].occurrence, i / n);
+		assert_ptr_equal(ad_fm_get_nth(fm, key, i / n + 1), &fm->fields[i]);
+	}
+	assert_null(ad_fm_get(fm, "k20000"));
+	ad_buf_free(&b);
+}
+
 static void test_value_kinds(void **state)
 {
 	fixture *fx = *state;
@@ -1054,6 +1119,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_basic_fields),
+		T(test_duplicate_keys_indexed),
+		T(test_many_keys_indexed),
 		T(test_value_kinds),
 		T(test_comments_go_with_field_above),
 		T(test_dots_closer_and_trailing_blanks),
