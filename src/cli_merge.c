@@ -126,6 +126,20 @@ static void free_inputs(input in[3])
 
 /* Whether writing to out would replace an input that changed since it was
  * read (merge -o OURS, or git's %A): then we refuse rather than lose it. */
+/* Which input out is (the same file, by device and inode), or -1. */
+static int input_at(const char *out, char *const paths[3])
+{
+	struct stat so, si;
+	int i;
+
+	if (stat(out, &so) < 0)
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (stat(paths[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+			return i;
+	return -1;
+}
+
 static bool changed_since_read(const char *out, char *const paths[3], const input in[3])
 {
 	struct stat so, si;
@@ -401,6 +415,7 @@ static int write_result(const char *path, char *const paths[3], const input in[3
 {
 	ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
 	ad_error err = AD_ERROR_INIT;
+	int same = input_at(path, paths);
 
 	if (changed_since_read(path, paths, in)) {
 		error_path("", path, "changed on disk while merging; not overwritten");
@@ -409,8 +424,15 @@ static int write_result(const char *path, char *const paths[3], const input in[3
 	/* git's %A is a scratch file git reads back at once and deletes:
 	 * renamed into place atomically, but not synced (fsync of the file and
 	 * its folder costs more than the whole merge).  Files the user keeps
-	 * (merge -o) are synced. */
+	 * (merge -o) are synced.  An output that is one of the inputs is
+	 * checked again under the writer's lock, right before the rename: a
+	 * change another program makes meanwhile is never overwritten. */
 	wopts.flags = scratch ? AD_WRITE_NO_SYNC : 0;
+	if (same >= 0) {
+		wopts.flags |= AD_WRITE_IF_UNCHANGED;
+		wopts.expect = in[same].data;
+		wopts.expect_len = in[same].len;
+	}
 	if (ad_write_file(path, ad_merge_result_data(res), ad_merge_result_size(res), &wopts,
 			  &err) < 0) {
 		ad_cli_error(&err);

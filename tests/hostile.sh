@@ -791,6 +791,26 @@ if command -v flock >/dev/null 2>&1; then
 	wait "$locker"
 	check_ write-locked-change-kept "the other program's change was overwritten" \
 		grep -q 'changed meanwhile' lock-out.md
+	# The same for merge -o onto one of its inputs, and for the merge
+	# driver's %A: the check before the rename is made under the lock.
+	cp small.md lock-ours.md
+	flock lock-ours.md sh -c 'sleep 1; echo "changed meanwhile" >>lock-ours.md' &
+	locker=$!
+	sleep 0.3
+	case_ merge-locked-change 2 'lock-ours.md: changed on disk since it was read' -- \
+		merge -o lock-ours.md small.md lock-ours.md small2.md
+	wait "$locker"
+	check_ merge-locked-change-kept "the other program's change was overwritten" \
+		grep -q 'changed meanwhile' lock-ours.md
+	cp small.md lock-a.md
+	flock lock-a.md sh -c 'sleep 1; echo "changed meanwhile" >>lock-a.md' &
+	locker=$!
+	sleep 0.3
+	case_ driver-locked-change 2 'lock-a.md: changed on disk since it was read' -- \
+		merge-driver small.md lock-a.md small2.md 7 lock-a.md
+	wait "$locker"
+	check_ driver-locked-change-kept "the other program's change was overwritten" \
+		grep -q 'changed meanwhile' lock-a.md
 else
 	skip write-locked-change "no flock(1)"
 fi
