@@ -1,4 +1,4 @@
-/* Unit tests of src/json.c and src/term.c: what we print must be safe. */
+/* Unit tests of cli/json.c and src/term.c: what we print must be safe. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

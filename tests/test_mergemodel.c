@@ -1,5 +1,5 @@
 /*
- * test_mergemodel: the curated merge's model (ui/mergemodel.c): choices ->
+ * test_mergemodel: the curated merge's model (app/mergemodel.c): choices ->
  * plan -> bytes, check's findings on the result, and the rules of writing
  * (never over a file that changed since it was read, unless forced) and of
  * committing (nothing before a write; refusals outside a repository).
