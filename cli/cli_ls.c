@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "json.h"
 #include "term.h"
+#include "utf8.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -26,19 +27,14 @@ static const char ls_usage[] =
 	"  --outline   under each variant, its top two levels of sections\n"
 	"  -h, --help  show this help\n";
 
-/* Display columns of s once sanitized: one per character. */
+/* Display columns of s once sanitized (a CJK name takes two a character). */
 static size_t display_width(const char *s)
 {
 	ad_buf tmp = AD_BUF_INIT;
-	size_t i = 0, width = 0;
-	unsigned cp;
+	size_t width;
 
 	ad_term_sanitize(&tmp, s, strlen(s), false);
-	while (i < tmp.size) {
-		size_t n = ad_utf8_decode(tmp.ptr + i, tmp.size - i, &cp);
-		i += n ? n : 1;
-		width++;
-	}
+	width = ad_utf8_width(tmp.ptr, tmp.size);
 	ad_buf_free(&tmp);
 	return width;
 }

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "lines.h"
 #include "textdiff.h"
+#include "utf8.h"
 #include "util.h"
 
 /*
@@ -1162,35 +1163,6 @@ int ad_textdiff_keys(ad_textdiff **out, const uint64_t *a, int na,
 
 /* ------------------------------------------------------------ words */
 
-/* Length of a valid UTF-8 sequence at p (2 to 4), or 0. */
-static size_t S_utf8(const unsigned char *p, size_t left, uint32_t *cp)
-{
-	unsigned c = p[0];
-	size_t n, k;
-	uint32_t v;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, v = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, v = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, v = c & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[k] & 0x3f);
-	}
-	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 /* Classes of the ASCII characters: blanks, then 0-9 A-Z _ a-z; bytes from
  * 0x80 are S_CC_UTF8, to be decoded. */
 #define S_CC_UTF8 255
@@ -1213,12 +1185,12 @@ static const unsigned char S_cc[256] = {
 static int S_char_class(const unsigned char *p, size_t left, size_t *w)
 {
 	unsigned c = p[0];
-	uint32_t cp = 0;
+	unsigned cp = 0;
 
 	*w = 1;
 	if (c < 0x80)
 		return S_cc[c];
-	if (!(*w = S_utf8(p, left, &cp))) {
+	if (!(*w = ad_utf8_decode((const char *)p, left, &cp))) {
 		*w = 1;
 		return CC_PUNCT; /* an invalid byte stands alone */
 	}

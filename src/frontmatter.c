@@ -214,7 +214,10 @@ static int find_block(parser *p, int *open, int *close)
 
 /* ---------------------------------------------------------------- places */
 
-static size_t utf8_width(unsigned char c)
+/* Bytes of the character whose first byte is c, counted as libyaml counts
+ * them for its marks (by the first byte alone, valid or not): not a decoder,
+ * so that offsets follow libyaml's columns exactly. */
+static size_t yaml_char_len(unsigned char c)
 {
 	if (c >= 0xF0 && c <= 0xF7)
 		return 4;
@@ -276,7 +279,7 @@ static size_t mark_offset(parser *p, yaml_mark_t m)
 		col = 0;
 	}
 	while (col < m.column && off < end) {
-		off += utf8_width(d[off]);
+		off += yaml_char_len(d[off]);
 		col++;
 	}
 	if (off > end)
@@ -300,7 +303,7 @@ static int file_column(parser *p, size_t off, size_t line_start)
 		col = 0;
 	}
 	while (o < off) {
-		o += utf8_width((unsigned char)p->data[o]);
+		o += yaml_char_len((unsigned char)p->data[o]);
 		col++;
 	}
 	p->col_line_start = line_start;

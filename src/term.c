@@ -2,40 +2,6 @@
 
 #include "term.h"
 
-size_t ad_utf8_decode(const char *s, size_t len, unsigned *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned c, min;
-	size_t n, i;
-
-	if (len == 0)
-		return 0;
-	c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		n = 2, c &= 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3, c &= 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 bool ad_term_escaped_cp(unsigned cp)
 {
 	return (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029 ||

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "utf8.h"
 #include "util.h"
 
 void ad_term_sanitize(ad_buf *out, const char *s, size_t len, bool keep_tabs);
@@ -26,10 +27,5 @@ void ad_term_sanitize(ad_buf *out, const char *s, size_t len, bool keep_tabs);
  * escapes: a C1 control, a line or paragraph separator, or a bidirectional
  * control.  The JSON writer and the plan writer escape the same set. */
 bool ad_term_escaped_cp(unsigned cp);
-
-/* Length in bytes of the valid UTF-8 sequence at s (1-4), or 0 if the bytes
- * at s are not one (overlong forms, surrogates and values above U+10FFFF are
- * invalid).  *cp receives the code point. */
-size_t ad_utf8_decode(const char *s, size_t len, unsigned *cp);
 
 #endif

@@ -80,6 +80,7 @@ check-missing             tests/fixtures            check does-not-exist.md
 ls-examples               examples                  ls code-reviewer release-manager
 ls-code-reviewer          examples/code-reviewer    ls .
 ls-names                  @gen                      ls names
+ls-wide-names             @gen                      ls wide-names
 diff-team-strict          examples/code-reviewer    diff team.md strict.md
 diff-stat-team-strict     examples/code-reviewer    diff --stat team.md strict.md
 diff-json-team-strict     examples/code-reviewer    diff --json team.md strict.md

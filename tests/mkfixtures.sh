@@ -172,6 +172,11 @@ mkdir -p "$dir/names"
 w "names/plain.md" '---\nname: plain\ndescription: An ordinary file name.\n---\n\n# Role\n'
 w "names/with space.md" '---\nname: with-space\ndescription: A space in the file name.\n---\n\n# Role\n'
 w "names/esc-$(printf '\033')[31m-red.md" '---\nname: esc-name\ndescription: An escape sequence in the file name.\n---\n\n# Role\n'
+# Wide characters (U+4EE3 U+7406 U+4EBA) take two columns each: the columns
+# after the names line up only when ls measures them in columns.
+mkdir -p "$dir/wide-names"
+w "wide-names/$(printf '\344\273\243\347\220\206\344\272\272').md" '---\nname: wide-name\ndescription: CJK in the file name.\n---\n\n# Role\n'
+w "wide-names/ascii-name.md" '---\nname: ascii-name\ndescription: An ASCII file name beside it.\n---\n\n# Role\n'
 
 # ------------------------------------------------------------ terminal UI
 

@@ -16,6 +16,7 @@
 #include "confparse.h"
 #include "keymap.h"
 #include "term.h"
+#include "utf8.h"
 
 #define MAX_BINDINGS 1024
 #define NO_KEY (-1)
@@ -150,33 +151,6 @@ int ad_key_parse(const char *name, int keys[2], ad_error *err)
 	return n;
 }
 
-static void put_cp(ad_buf *out, unsigned cp)
-{
-	char s[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		s[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xC0 | (cp >> 6));
-		s[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xE0 | (cp >> 12));
-		s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		s[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		s[0] = (char)(0xF0 | (cp >> 18));
-		s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		s[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	ad_buf_put(out, s, n);
-}
-
 void ad_key_name(ad_buf *out, int key)
 {
 	size_t i;
@@ -204,7 +178,7 @@ void ad_key_name(ad_buf *out, int key)
 	else if ((key >= 0x80 && key < 0xA0) || (key >= 0xD800 && key <= 0xDFFF))
 		ad_buf_printf(out, "<U+%04X>", (unsigned)key);
 	else
-		put_cp(out, (unsigned)key);
+		ad_utf8_put(out, (unsigned)key);
 }
 
 static void put_binding_name(ad_buf *out, const binding *b)

@@ -19,8 +19,8 @@
  *   - zero-width characters (combining marks, ZWJ, variation selectors)
  *     are dropped, so a cell is always one code point of width 1 or 2.
  *
- * Widths come from our own table (screen.c), not from wcwidth(), so that a
- * dump is the same on every machine and locale.
+ * Widths are utf8.h's (our own tables, not wcwidth()), so that a dump is
+ * the same on every machine and locale.
  *
  * Ownership: the caller owns the screen (ad_screen_free).
  */

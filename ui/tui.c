@@ -32,6 +32,7 @@
 #include "textview.h"
 #include "tree.h"
 #include "tui.h"
+#include "utf8.h"
 #include "workspace.h"
 
 /* term.h (terminfo) defines lines and columns as macros. */
@@ -623,33 +624,6 @@ static void app_action(ad_tui *tui, ad_action a)
 	}
 }
 
-static void put_utf8(ad_buf *out, unsigned cp)
-{
-	char b[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	ad_buf_put(out, b, n);
-}
-
 /* Hands the answer (NULL: cancelled) to the view that asked; it may ask
  * again. */
 static void answer_ask(ad_tui *tui, const char *answer)
@@ -727,7 +701,7 @@ static void prompt_key(ad_tui *tui, int key)
 		if (key < 0x20 || (key >= 0x7F && key < 0xA0) || key >= 0x110000 ||
 		    (key >= 0xD800 && key <= 0xDFFF) || tui->prompt.size >= PROMPT_MAX)
 			return;
-		put_utf8(&tui->prompt, (unsigned)key);
+		ad_utf8_put(&tui->prompt, (unsigned)key);
 		return;
 	}
 }
