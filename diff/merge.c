@@ -424,6 +424,71 @@ static void put_conflict_trimmed(merger *m, const text *o, const text *b, const 
 	ad_buf_put(out, o->p + o->len - suf, suf);
 }
 
+/* Whether hunk x overlaps or touches one of other[0..n) (diff3_lines
+ * would group them). */
+static bool touches(const hunk *x, const hunk *other, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && other[i].b0 <= x->b1; i++)
+		if (x->b0 <= other[i].b1)
+			return true;
+	return false;
+}
+
+/* Bytes of the line at off when it equals the line at p2[off2]; else 0. */
+static size_t same_line(const char *p, size_t len, size_t off,
+			const char *p2, size_t len2, size_t off2)
+{
+	size_t e = line_end_of(p, len, off), e2 = line_end_of(p2, len2, off2);
+
+	if (e == off || e - off != e2 - off2 || memcmp(p + off, p2 + off2, e - off))
+		return 0;
+	return e - off;
+}
+
+/*
+ * An insertion among equal lines can sit at several places ("x\n\n"
+ * after a blank line, or "\nx\n" before it): the diff picks one.  Where
+ * that one touches the other side's change, it is slid down over the
+ * equal lines after it to where it does not, as long as the
+ * side's text stays the same; git's diff heuristics often put it there
+ * anyway, and then git merges without a conflict.
+ */
+static void slide_insertions(hunk *h, size_t n, const hunk *other, size_t nother,
+			     const text *b, const text *sd)
+{
+	size_t i;
+	int step;
+
+	/* Only down: slid up, an insertion lands before lines the other side
+	 * may have rewritten around it, and the people who merged such cases
+	 * by hand often dropped it (a conflict is better then). */
+	for (i = 0; i < n; i++) {
+		hunk x = h[i];
+
+		if (x.b0 != x.b1 || x.so0 == x.so1 || !touches(&x, other, nother))
+			continue;
+		for (step = 0; step < 64; step++) {
+			size_t ll;
+
+			/* base line x.b0, after the insertion, is not changed */
+			if (x.bo0 >= b->len || (i + 1 < n && x.b0 + 1 >= h[i + 1].b0))
+				break;
+			ll = same_line(b->p, b->len, x.bo0, sd->p, sd->len, x.so0);
+			if (!ll || !same_line(b->p, b->len, x.bo0, sd->p, sd->len, x.so1))
+				break;
+			x.b0++, x.b1++;
+			x.bo0 += ll, x.bo1 = x.bo0;
+			x.so0 += ll, x.so1 += ll;
+			if (!touches(&x, other, nother)) {
+				h[i] = x;
+				break;
+			}
+		}
+	}
+}
+
 /*
  * diff3 as git's xdl_merge does it at its "eager" level (the one it uses
  * for the diff3 style): the hunks of base->ours and base->theirs are
@@ -449,6 +514,8 @@ static size_t diff3_lines(merger *m, const text *b, const text *o, const text *t
 	}
 	h1 = hunks_of(d1, &n1);
 	h2 = hunks_of(d2, &n2);
+	slide_insertions(h1, n1, h2, n2, b, o);
+	slide_insertions(h2, n2, h1, n1, b, t);
 
 	while (i < n1 || j < n2) {
 		size_t fi = i, fj = j;
@@ -535,7 +602,7 @@ static text part(const text *x, int which)
  * or from the end of the file, never conflict (ours wins if both changed
  * them).
  */
-static size_t merge_parts(merger *m, const text *b, const text *o, const text *t)
+static size_t merge_parts_apart(merger *m, const text *b, const text *o, const text *t)
 {
 	size_t conflicts = 0;
 	int k;
@@ -551,6 +618,47 @@ static size_t merge_parts(merger *m, const text *b, const text *o, const text *t
 			conflicts += diff3_lines(m, &pb, &po, &pt);
 	}
 	return conflicts;
+}
+
+/* What put_marker and put_conflict change, to take back a trial merge. */
+typedef struct {
+	size_t size, last_marker_end, marker_bytes;
+	bool too_big;
+} out_mark;
+
+static out_mark mark_out(const merger *m)
+{
+	out_mark k = { m->res->out.size, m->last_marker_end, m->marker_bytes, m->too_big };
+	return k;
+}
+
+static void undo_out(merger *m, const out_mark *k)
+{
+	m->res->out.size = k->size;
+	m->last_marker_end = k->last_marker_end;
+	m->marker_bytes = k->marker_bytes;
+	m->too_big = k->too_big;
+}
+
+/*
+ * The parts merged apart (above), unless that conflicts where a diff3 of
+ * the whole texts, as git would do it, conflicts less: an insertion after
+ * the blank line that ends a section does not touch an edit of the
+ * section's last line in git, and must not here either.
+ */
+static size_t merge_parts(merger *m, const text *b, const text *o, const text *t)
+{
+	out_mark k = mark_out(m);
+	size_t apart = merge_parts_apart(m, b, o, t), whole;
+
+	if (!apart)
+		return 0;
+	undo_out(m, &k);
+	whole = diff3_lines(m, b, o, t);
+	if (whole < apart)
+		return whole;
+	undo_out(m, &k);
+	return merge_parts_apart(m, b, o, t);
 }
 
 /*
@@ -652,11 +760,19 @@ static int merge_order(int **out, size_t *nout, unsigned char *moved,
 	idlist l;
 	int head = (int)nids, anchor, s, k, id, carrier, last_att = -1;
 	int *next_att; /* ids placed along with a carrier, in order */
+	int *bpos, *at_o, *at_t; /* base position; base anchors in ours, theirs */
 	bool *in[3], *attached;
 	uint64_t *keys[3];
 	size_t i, cnt = 0;
 	int error = 0;
 
+	bpos = ad_xmalloc((nids + 1) * sizeof(int));
+	at_o = ad_xmalloc((nids + 1) * sizeof(int));
+	at_t = ad_xmalloc((nids + 1) * sizeof(int));
+	for (i = 0; i <= nids; i++)
+		bpos[i] = at_o[i] = at_t[i] = -1;
+	for (i = 0; i < n[B]; i++)
+		bpos[seq[B][i]] = (int)i;
 	next_att = ad_xmalloc((nids + 1) * sizeof(int));
 	attached = ad_xcalloc(nids + 1, sizeof(bool));
 	for (i = 0; i <= nids; i++)
@@ -695,6 +811,21 @@ static int merge_order(int **out, size_t *nout, unsigned char *moved,
 		free(stable);
 	}
 
+	/* Where each side's ids sit relative to base: the base position of the
+	 * id itself, or of the nearest id before it that the side kept in
+	 * place (-1 for none). */
+	for (s = O; s <= T; s++) {
+		int a = -1;
+
+		for (i = 0; i < n[s]; i++) {
+			id = seq[s][i];
+			if (in[B][id] && !(moved[id] & (s == O ? AD_MERGE_MOVED_OURS :
+							   AD_MERGE_MOVED_THEIRS)))
+				a = bpos[id];
+			(s == O ? at_o : at_t)[id] = a;
+		}
+	}
+
 	/* Ours' frame.  What ours placed right after an id theirs moved
 	 * (sections it added or moved there) goes along with that id. */
 	anchor = head;
@@ -725,7 +856,11 @@ static int merge_order(int **out, size_t *nout, unsigned char *moved,
 		if (!l.placed[id]) {
 			int at = anchor, a;
 
-			while (l.next[at] != head && !in[T][l.next[at]])
+			/* Past what only ours has here, unless ours has it
+			 * further down in base than theirs has this id (ours
+			 * added it after a section theirs replaced). */
+			while (l.next[at] != head && !in[T][l.next[at]] &&
+			       at_o[l.next[at]] <= at_t[id])
 				at = l.next[at];
 			list_insert_after(&l, at, id);
 			for (a = next_att[id], at = id; a >= 0; at = a, a = next_att[a])
@@ -766,6 +901,9 @@ done:
 	free(l.placed);
 	free(next_att);
 	free(attached);
+	free(bpos);
+	free(at_o);
+	free(at_t);
 	return error;
 }
 
@@ -1273,7 +1411,7 @@ static const text *cell_text(const piece *p)
 
 /* One id: its text, and its report line. */
 static void emit_piece(merger *m, bool fields, const piece *c[3], unsigned moved,
-		       const side sd[3])
+		       bool gutted, const side sd[3])
 {
 	static const int pref[3] = { O, T, B };
 	size_t start = m->res->out.size;
@@ -1287,7 +1425,16 @@ static void emit_piece(merger *m, bool fields, const piece *c[3], unsigned moved
 		if (c[pref[k]])
 			kind = c[pref[k]]->close ? AD_MERGE_ITEM_CLOSE : AD_MERGE_ITEM_SECTION;
 
-	if (kind == AD_MERGE_ITEM_FIELD && c[O] && c[T] && !text_eq(&c[O]->t, &c[T]->t) &&
+	if (gutted) {
+		/* Added by one side where the other gutted the file. */
+		static const text empty = { "", 0, 0 };
+
+		if (m->res->out.size && !ends_with_eol(m->res->out.ptr, m->res->out.size))
+			ad_buf_puts(&m->res->out, m->eol);
+		put_conflict(m, c[O] ? &c[O]->t : &empty, &empty, c[T] ? &c[T]->t : &empty);
+		oc.action = AD_MERGE_CONFLICT;
+		oc.conflicts = 1;
+	} else if (kind == AD_MERGE_ITEM_FIELD && c[O] && c[T] && !text_eq(&c[O]->t, &c[T]->t) &&
 	    (!c[B] || (!text_eq(&c[B]->t, &c[O]->t) && !text_eq(&c[B]->t, &c[T]->t))) &&
 	    merge_set(m, c[B], c[O], c[T], sd[O].doc)) {
 		oc.action = AD_MERGE_COMBINED;
@@ -1833,6 +1980,70 @@ static void emit_group(merger *m, const layout *l, const group *g)
 		ad_buf_free(&side_text[s]);
 }
 
+/* A base section piece: one with a heading (not the preamble, not a
+ * closing tag). */
+static bool is_section_piece(const piece *p, const side *sd)
+{
+	return p && !p->close && p->section >= 0 &&
+	       ad_doc_sections(sd->doc)[p->section].kind != AD_SECTION_PREAMBLE;
+}
+
+/*
+ * The sections one side added where the other gutted the file: the other
+ * side deleted most of base's sections (more than half, two at least),
+ * including the base sections next to the addition on the adding side.
+ * Pasting the addition into what is left would read as if it belonged
+ * there, so it is a conflict (issue 13, class 5).  NULL when there are
+ * none; else an array over the ids, for the caller to free.
+ */
+static bool *gutted_additions(const side sd[3], const piece **const cell[3],
+			      int *const seq[3], const size_t n[3], size_t nids)
+{
+	size_t nbase = 0, gone[3] = { 0, 0, 0 }, i, k;
+	bool *out = NULL;
+	int s;
+
+	for (i = 0; i < n[B]; i++) {
+		int id = seq[B][i];
+
+		if (!is_section_piece(cell[B][id], &sd[B]))
+			continue;
+		nbase++;
+		for (s = O; s <= T; s++)
+			gone[s] += !cell[s][id];
+	}
+	for (s = O; s <= T; s++) {
+		int other = s == O ? T : O;
+
+		if (gone[other] < 2 || gone[other] * 2 <= nbase)
+			continue;
+		for (i = 0; i < n[s]; i++) {
+			int id = seq[s][i];
+			bool before_gone = true, after_gone = true;
+
+			if (cell[B][id] || cell[other][id] || !is_section_piece(cell[s][id], &sd[s]))
+				continue;
+			for (k = i; k-- > 0;)
+				if (cell[B][seq[s][k]]) {
+					before_gone = !cell[other][seq[s][k]] ||
+						      !is_section_piece(cell[B][seq[s][k]], &sd[B]);
+					break;
+				}
+			for (k = i + 1; k < n[s]; k++)
+				if (cell[B][seq[s][k]]) {
+					after_gone = !cell[other][seq[s][k]];
+					break;
+				}
+			if (!before_gone || !after_gone)
+				continue;
+			if (!out)
+				out = ad_xcalloc(nids + 1, sizeof(bool));
+			out[id] = true;
+		}
+	}
+	return out;
+}
+
 /* Merges the fields or the body pieces by id: presence, order, text. */
 static int merge_pieces(merger *m, side sd[3], bool fields, size_t nids)
 {
@@ -1841,6 +2052,7 @@ static int merge_pieces(merger *m, side sd[3], bool fields, size_t nids)
 	size_t n[3], norder = 0, i, *pos = NULL, next_group = 0;
 	bool *present = ad_xcalloc(nids + 1, sizeof(bool));
 	unsigned char *moved = ad_xcalloc(nids + 1, 1);
+	bool *gutted = NULL;
 	groups gs = { NULL, 0, 0 };
 	layout l;
 	int s, error = 0;
@@ -1878,6 +2090,7 @@ static int merge_pieces(merger *m, side sd[3], bool fields, size_t nids)
 		l.present = present;
 		l.moved = moved;
 		find_groups(&gs, &l);
+		gutted = gutted_additions(sd, cell, seq, n, nids);
 	}
 	for (i = 0; i < norder; i++) {
 		const piece *c[3];
@@ -1900,7 +2113,7 @@ static int merge_pieces(merger *m, side sd[3], bool fields, size_t nids)
 		    !ends_with_blank_line(&m->res->out))
 			ad_buf_puts(&m->res->out, m->eol);
 		before = m->res->out.size;
-		emit_piece(m, fields, c, moved[id], sd);
+		emit_piece(m, fields, c, moved[id], gutted && gutted[id], sd);
 		if (m->res->out.size > before)
 			sep = !fields && ended_a_file(c, sd);
 	}
@@ -1913,6 +2126,7 @@ done:
 	free(present);
 	free(moved);
 	free(pos);
+	free(gutted);
 	free(gs.v);
 	return error;
 }

@@ -1045,6 +1045,96 @@ static void test_plain_text_diff3(void **state)
 	assert_result(res, "<<<<<<< ours\ny\n||||||| base\nx\n=======\nz\n>>>>>>> theirs\n", 1);
 }
 
+/* ------------------------------------------------------------ issue 13 classes */
+
+/* Class 2: one side appends to a section after its blank line, the other
+ * after its last line.  git merges this (the blank line between the two
+ * insertions keeps them apart); so do we. */
+static void test_appends_at_end_of_section(void **state)
+{
+	fixture *fx = *state;
+	ad_merge_result *res;
+
+	res = merge_s(fx, "---\nname: x\n---\n## A\n\n1. x\n2. y\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\n1. x\n2. y\n\n3. o\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\n1. x\n2. y\n3. t\n\n## B\n\nz\n", NULL);
+	assert_result(res, "---\nname: x\n---\n## A\n\n1. x\n2. y\n3. t\n\n3. o\n\n## B\n\nz\n", 0);
+	/* An edit of a section's last line against a paragraph added after it. */
+	res = merge_s(fx, "---\nname: x\n---\n## A\n\nfirst\nlast\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\nfirst\nlast\n\nmore\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\nfirst\nLAST\n\n## B\n\nz\n", NULL);
+	assert_result(res, "---\nname: x\n---\n## A\n\nfirst\nLAST\n\nmore\n\n## B\n\nz\n", 0);
+	/* An insertion that could sit on either side of a blank line is put
+	 * where it does not touch the other side's edit. */
+	res = merge_s(fx, "---\nname: x\n---\n## A\n\nfirst\nlast\n\nafter\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\nfirst\nlast\n\nmore\n\nafter\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\nfirst\nLAST\n\nafter\n\n## B\n\nz\n", NULL);
+	assert_result(res, "---\nname: x\n---\n## A\n\nfirst\nLAST\n\nmore\n\nafter\n\n## B\n\nz\n", 0);
+	/* Both appending after the last line still conflict, as in git. */
+	res = merge_s(fx, "---\nname: x\n---\n## A\n\n1. x\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\n1. x\n2. o\n\n## B\n\nz\n",
+		      "---\nname: x\n---\n## A\n\n1. x\n2. t\n\n## B\n\nz\n", NULL);
+	assert_int_equal(ad_merge_result_conflicts(res), 1);
+}
+
+/* Class 4: ours adds a section after X, theirs replaces X by X'.  The new
+ * section follows X', as git and the people put it. */
+static void test_insertion_beside_replaced_neighbour(void **state)
+{
+	fixture *fx = *state;
+	ad_merge_result *res;
+
+	res = merge_s(fx, "---\nname: x\n---\n## X\n\nx\n\n## Y\n\ny\n",
+		      "---\nname: x\n---\n## X\n\nx\n\n## N\n\nn\n\n## Y\n\ny\n",
+		      "---\nname: x\n---\n## Quite other\n\nsomething else entirely\n\n## Y\n\ny\n", NULL);
+	assert_result(res, "---\nname: x\n---\n## Quite other\n\nsomething else entirely\n\n"
+		      "## N\n\nn\n\n## Y\n\ny\n", 0);
+	/* Mirrored: theirs adds, ours replaces. */
+	res = merge_s(fx, "---\nname: x\n---\n## X\n\nx\n\n## Y\n\ny\n",
+		      "---\nname: x\n---\n## Quite other\n\nsomething else entirely\n\n## Y\n\ny\n",
+		      "---\nname: x\n---\n## X\n\nx\n\n## N\n\nn\n\n## Y\n\ny\n", NULL);
+	assert_result(res, "---\nname: x\n---\n## Quite other\n\nsomething else entirely\n\n"
+		      "## N\n\nn\n\n## Y\n\ny\n", 0);
+	/* Both adding at one spot: ours' first, as before. */
+	res = merge_s(fx, "---\nname: x\n---\n## X\n\nx\n\n## Y\n\ny\n",
+		      "---\nname: x\n---\n## X\n\nx\n\n## O\n\no\n\n## Y\n\ny\n",
+		      "---\nname: x\n---\n## X\n\nx\n\n## T\n\nt\n\n## Y\n\ny\n", NULL);
+	assert_result(res, "---\nname: x\n---\n## X\n\nx\n\n## O\n\no\n\n## T\n\nt\n\n## Y\n\ny\n", 0);
+}
+
+#define GUTTED_BASE "---\nname: big\n---\nIntro.\n\n" \
+	"## Setup\n\nInstall the tool.\nConfigure it.\n\n" \
+	"## Usage\n\nRun it on a file.\nRead the report.\n\n" \
+	"## Options\n\n--fast skips checks.\n--deep adds checks.\n\n" \
+	"## Troubleshooting\n\nIf it fails, rerun with --deep.\n"
+
+/* Class 5: theirs cut the file to a stub; ours added a section that refers
+ * to what is gone.  A conflict, not the section pasted into the stub. */
+static void test_addition_into_gutted_file(void **state)
+{
+	fixture *fx = *state;
+	const char *stub = "---\nname: big\n---\nIntro.\n\n## Moved\n\nSee the manual instead.\n";
+	ad_merge_result *res;
+
+	res = merge_s(fx, GUTTED_BASE,
+		      GUTTED_BASE "\n## Examples\n\nUse --fast from Options after Setup.\n", stub, NULL);
+	assert_true(ad_merge_result_conflicts(res) >= 1);
+	assert_non_null(strstr(ad_merge_result_data(res), "## Examples"));
+	assert_non_null(strstr(ad_merge_result_data(res), "## Moved"));
+	/* Mirrored. */
+	res = merge_s(fx, GUTTED_BASE, stub,
+		      GUTTED_BASE "\n## Examples\n\nUse --fast from Options after Setup.\n", NULL);
+	assert_true(ad_merge_result_conflicts(res) >= 1);
+	/* One section deleted is not a gutted file: merged. */
+	res = merge_s(fx, GUTTED_BASE,
+		      GUTTED_BASE "\n## Examples\n\nRun it twice.\n",
+		      "---\nname: big\n---\nIntro.\n\n"
+		      "## Setup\n\nInstall the tool.\nConfigure it.\n\n"
+		      "## Usage\n\nRun it on a file.\nRead the report.\n\n"
+		      "## Options\n\n--fast skips checks.\n--deep adds checks.\n", NULL);
+	assert_int_equal(ad_merge_result_conflicts(res), 0);
+}
+
 static void test_bad_options(void **state)
 {
 	ad_merge_options opts = AD_MERGE_OPTIONS_INIT;
@@ -1727,6 +1817,9 @@ int main(void)
 		T(test_large_input_plain),
 		T(test_plain_text_diff3),
 		T(test_bad_options),
+		T(test_appends_at_end_of_section),
+		T(test_insertion_beside_replaced_neighbour),
+		T(test_addition_into_gutted_file),
 		T(test_generated_fixtures),
 		T(test_generated_examples),
 		T(test_generated_seeds),
