@@ -1134,52 +1134,6 @@ static bool list_like(const ad_fm_field *f)
 	       f->kind == AD_FM_BLOCK_LIST || f->kind == AD_FM_FLOW_LIST;
 }
 
-static bool needs_quotes(const char *s, bool flow)
-{
-	size_t len = strlen(s), i;
-
-	if (!len || strchr("-?:,[]{}#&*!|>'\"%@` \t", s[0]) || s[len - 1] == ' ' ||
-	    s[len - 1] == '\t' || s[len - 1] == ':')
-		return true;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return true;
-		if (flow && strchr(",[]{}:#\"'", c))
-			return true;
-		if ((c == ':' || c == '#') && (s[i + 1] == ' ' || s[i + 1] == '\t' || (c == '#' && i > 0 && s[i - 1] == ' ')))
-			return true;
-		if (c == ' ' && s[i + 1] == '#')
-			return true;
-	}
-	return false;
-}
-
-static void put_dquoted(ad_buf *out, const char *s)
-{
-	ad_buf_putc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			ad_buf_putc(out, '\\'), ad_buf_putc(out, (char)c);
-		else if (c < 0x20 || c == 0x7f)
-			ad_buf_printf(out, "\\x%02x", c);
-		else
-			ad_buf_putc(out, (char)c);
-	}
-	ad_buf_putc(out, '"');
-}
-
-static void put_name(ad_buf *out, const char *s, bool flow)
-{
-	if (needs_quotes(s, flow))
-		put_dquoted(out, s);
-	else
-		ad_buf_puts(out, s);
-}
-
 /* The start of the line holding off in text [0, len). */
 static size_t line_start_of(const char *p, size_t off)
 {
@@ -1265,7 +1219,7 @@ static bool render_block(ad_buf *out, const text *ot, const ad_fm_field *fo,
 		for (k = 0; k < indent; k++)
 			ad_buf_putc(out, ' ');
 		ad_buf_puts(out, "- ");
-		put_name(out, names[i], false);
+		ad_fm_put_scalar(out, names[i], false);
 		ad_buf_puts(out, eol);
 	}
 	ad_buf_put(out, p + at, ot->len - at);
@@ -1280,47 +1234,22 @@ done:
 static void render_inline(ad_buf *out, const text *ot, const ad_fm_field *fo,
 			  size_t fstart, const char *const *names, size_t n)
 {
-	size_t vs = fo->value_start - fstart, ve = fo->value_end - fstart, i;
+	size_t vs = fo->value_start - fstart, ve = fo->value_end - fstart;
 	const char *raw = ot->p + vs;
-	ad_buf v = AD_BUF_INIT;
+	bool space = ve > vs && !memchr(raw, ',', ve - vs) && n > 1 && fo->value &&
+		     strchr(fo->value, ' ');
 
-	if (fo->kind == AD_FM_SCALAR && ve > vs) {
-		bool space = !memchr(raw, ',', ve - vs) && n > 1 && fo->value && strchr(fo->value, ' ');
-		bool plain_ok = true;
-
-		for (i = 0; i < n; i++) {
-			if (i)
-				ad_buf_puts(&v, space ? " " : ", ");
-			ad_buf_puts(&v, names[i]);
-		}
-		if (*raw == '\'') {
-			ad_buf_putc(out, '\'');
-			for (i = 0; i < v.size; i++) {
-				if (v.ptr[i] == '\'')
-					ad_buf_putc(out, '\'');
-				ad_buf_putc(out, v.ptr[i]);
-			}
-			ad_buf_putc(out, '\'');
-		} else {
-			plain_ok = *raw != '"' && !needs_quotes(ad_buf_cstr(&v), false);
-			if (plain_ok)
-				ad_buf_put(out, v.ptr ? v.ptr : "", v.size);
-			else
-				put_dquoted(out, ad_buf_cstr(&v));
-		}
+	if (fo->kind == AD_FM_SCALAR && ve > vs &&
+	    ad_fm_put_comma_string(out, names, n, space ? " " : ", ",
+				   *raw == '\'' ? AD_FM_QUOTE_SINGLE :
+				   *raw == '"' ? AD_FM_QUOTE_DOUBLE : AD_FM_QUOTE_ANY)) {
+		/* written in the scalar's form */
 	} else {
 		/* Flow list, or a null value: "[a, b]". */
 		if (fo->kind == AD_FM_NULL && vs > 0 && ot->p[vs - 1] == ':')
 			ad_buf_putc(out, ' ');
-		ad_buf_putc(out, '[');
-		for (i = 0; i < n; i++) {
-			if (i)
-				ad_buf_puts(out, ", ");
-			put_name(out, names[i], true);
-		}
-		ad_buf_putc(out, ']');
+		ad_fm_put_flow_list(out, names, n);
 	}
-	ad_buf_free(&v);
 }
 
 /*

@@ -1909,53 +1909,6 @@ static const ad_fm_field *S_field_nth(const ad_frontmatter *fm, const char *key,
 	return nth > 0 ? ad_fm_get_nth(fm, key, (size_t)nth) : NULL;
 }
 
-/* Whether s can be written as a plain YAML scalar, in a block or a flow
- * list, and read back as the same string. */
-static bool S_plain_yaml(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || strchr("-?:,[]{}#&*!|>'\"%@` \t", s[0]) || s[n - 1] == ' ' || s[n - 1] == ':')
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || c == ',' || c == '[' || c == ']' || c == '{' || c == '}')
-			return false;
-		if (c == ':' && s[i + 1] == ' ')
-			return false;
-		if (c == '#' && s[i - 1] == ' ')
-			return false;
-	}
-	return strcmp(s, "true") && strcmp(s, "false") && strcmp(s, "null") && strcmp(s, "~") &&
-	       strcmp(s, "yes") && strcmp(s, "no");
-}
-
-static void S_yaml_scalar(ad_buf *out, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
-
-	if (S_plain_yaml(s)) {
-		ad_buf_puts(out, s);
-		return;
-	}
-	ad_buf_putc(out, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			ad_buf_putc(out, '\\');
-			ad_buf_putc(out, (char)*p);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			ad_buf_puts(out, "\\x");
-			ad_buf_putc(out, hex[*p >> 4]);
-			ad_buf_putc(out, hex[*p & 15]);
-		} else {
-			ad_buf_putc(out, (char)*p);
-		}
-	}
-	ad_buf_putc(out, '"');
-}
-
 /* The line ending of the line holding offset at. */
 static const char *S_eol_at(const char *d, size_t len, size_t at)
 {
@@ -1975,41 +1928,30 @@ static void S_write_names(ad_buf *out, const ad_doc *doc, const ad_fm_field *f,
 {
 	const char *d = ad_doc_data(doc);
 	const char *eol = S_eol_at(d, ad_doc_size(doc), f->start);
-	bool plain_all = true;
-	size_t i;
+	size_t mark = out->size;
 
-	for (i = 0; i < n; i++)
-		if (!S_plain_yaml(names[i]))
-			plain_all = false;
 	if (n == 0) {
-		S_yaml_scalar(out, f->key);
+		ad_fm_put_scalar(out, f->key, false);
 		ad_buf_printf(out, ": []%s", eol);
 		return;
 	}
-	if (f->kind == AD_FM_FLOW_LIST || (f->kind == AD_FM_SCALAR && !plain_all)) {
+	if (f->kind == AD_FM_SCALAR) {
+		ad_fm_put_scalar(out, f->key, false);
+		ad_buf_puts(out, ": ");
+		if (ad_fm_put_comma_string(out, names, n, ", ", AD_FM_QUOTE_ANY)) {
+			ad_buf_puts(out, eol);
+			return;
+		}
+		out->size = mark; /* a name cannot be in a comma string: a flow list */
+	}
+	if (f->kind == AD_FM_FLOW_LIST || f->kind == AD_FM_SCALAR) {
 		if (f->kind == AD_FM_FLOW_LIST && f->value_start > f->start && f->value_start < f->end) {
 			ad_buf_put(out, d + f->start, f->value_start - f->start);
 		} else {
-			S_yaml_scalar(out, f->key);
+			ad_fm_put_scalar(out, f->key, false);
 			ad_buf_puts(out, ": ");
 		}
-		ad_buf_putc(out, '[');
-		for (i = 0; i < n; i++) {
-			if (i)
-				ad_buf_puts(out, ", ");
-			S_yaml_scalar(out, names[i]);
-		}
-		ad_buf_printf(out, "]%s", eol);
-		return;
-	}
-	if (f->kind == AD_FM_SCALAR) {
-		S_yaml_scalar(out, f->key);
-		ad_buf_puts(out, ": ");
-		for (i = 0; i < n; i++) {
-			if (i)
-				ad_buf_puts(out, ", ");
-			ad_buf_puts(out, names[i]);
-		}
+		ad_fm_put_flow_list(out, names, n);
 		ad_buf_puts(out, eol);
 		return;
 	}
@@ -2040,15 +1982,11 @@ static void S_write_names(ad_buf *out, const ad_doc *doc, const ad_fm_field *f,
 		if (f->kind == AD_FM_BLOCK_LIST) {
 			ad_buf_put(out, d + f->start, key_end - f->start);
 		} else {
-			S_yaml_scalar(out, f->key);
+			ad_fm_put_scalar(out, f->key, false);
 			ad_buf_putc(out, ':');
 		}
 		ad_buf_puts(out, eol);
-		for (i = 0; i < n; i++) {
-			ad_buf_puts(out, prefix.ptr);
-			S_yaml_scalar(out, names[i]);
-			ad_buf_puts(out, eol);
-		}
+		ad_fm_put_block_items(out, prefix.ptr, names, n, eol);
 		ad_buf_free(&prefix);
 	}
 }

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1314,11 +1315,52 @@ static void push_name(const char ***arr, size_t *n, ad_arena *arena,
 		(*arr)[(*n)++] = ad_arena_strndup(arena, s, (size_t)(e - s));
 }
 
+/* The bracket depth after c, from depth: "(", "[" and "{" open, their
+ * closers close, and a closer with nothing open is text. */
+static int bracket_depth(int depth, char c)
+{
+	if (c == '(' || c == '[' || c == '{')
+		return depth + 1;
+	if ((c == ')' || c == ']' || c == '}') && depth > 0)
+		return depth - 1;
+	return depth;
+}
+
+size_t ad_fm_split_names(const char ***out, ad_arena *arena, const char *s, size_t len)
+{
+	const char *e = s + len, *p, *from;
+	const char **arr;
+	bool comma = false;
+	size_t n = 0, cap = 1;
+	int depth = 0;
+
+	for (p = s; p < e; p++) {
+		depth = bracket_depth(depth, *p);
+		if (depth == 0 && (*p == ',' || is_space(*p)))
+			cap++;
+		if (depth == 0 && *p == ',')
+			comma = true;
+	}
+	arr = ad_arena_alloc(arena, (cap + 1) * sizeof(*arr));
+	depth = 0;
+	for (p = from = s; p < e; p++) {
+		depth = bracket_depth(depth, *p);
+		if (depth == 0 && (comma ? *p == ',' : is_space(*p))) {
+			push_name(&arr, &n, arena, from, p);
+			from = p + 1;
+		}
+	}
+	push_name(&arr, &n, arena, from, e);
+	arr[n] = NULL;
+	*out = n ? arr : NULL;
+	return n;
+}
+
 size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *field)
 {
 	const char **arr;
-	size_t n = 0, i, cap;
-	const char *s, *e, *v;
+	size_t n = 0, i;
+	const char *s;
 
 	*out = NULL;
 	if (!field)
@@ -1331,39 +1373,188 @@ size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *f
 			s = field->items[i];
 			push_name(&arr, &n, arena, s, s + strlen(s));
 		}
-		break;
+		arr[n] = NULL;
+		*out = n ? arr : NULL; /* as promised: NULL when there are no names */
+		return n;
 	case AD_FM_SCALAR:
 	case AD_FM_LITERAL:
 	case AD_FM_FOLDED:
-		v = field->value;
-		e = v + strlen(v);
-		if (strchr(v, ',')) {
-			for (cap = 1, s = v; (s = strchr(s, ',')); s++)
-				cap++;
-			arr = ad_arena_alloc(arena, (cap + 1) * sizeof(*arr));
-			for (s = v; s <= e; s = v + 1) {
-				v = memchr(s, ',', (size_t)(e - s));
-				if (!v)
-					v = e;
-				push_name(&arr, &n, arena, s, v);
-			}
-		} else {
-			arr = ad_arena_alloc(arena, (e - v + 2) / 2 * sizeof(*arr) + sizeof(*arr));
-			for (s = v; s < e; s = v) {
-				while (s < e && is_space(*s))
-					s++;
-				for (v = s; v < e && !is_space(*v); v++)
-					;
-				push_name(&arr, &n, arena, s, v);
-			}
-		}
-		break;
+		return ad_fm_split_names(out, arena, field->value, strlen(field->value));
 	default:
 		return 0;
 	}
-	arr[n] = NULL;
-	*out = n ? arr : NULL; /* as promised: NULL when there are no names */
-	return n;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+	return !*a && !*b;
+}
+
+/* Whether a plain scalar s is read by a YAML 1.1 or 1.2 loader as
+ * something other than a string: a boolean, null, or a number. */
+static bool reads_as_other_type(const char *s)
+{
+	static const char *const words[] = {
+		"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+		".inf", "-.inf", "+.inf", ".nan",
+	};
+	size_t i, digits = 0;
+	const char *p = s;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (ascii_ieq(s, words[i]))
+			return true;
+	if (*p == '-' || *p == '+')
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o' || p[1] == 'b')) {
+		p += 2;
+		for (; isxdigit((unsigned char)*p) || *p == '_'; p++)
+			digits++;
+		return digits > 0 && !*p;
+	}
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '.' && *p != '_' && *p != ':' && *p != 'e' && *p != 'E' &&
+			 *p != '-' && *p != '+')
+			return false;
+	}
+	return digits > 0;
+}
+
+bool ad_fm_scalar_plain(const char *s, bool flow)
+{
+	size_t len = strlen(s), i;
+
+	if (!len || strchr("-?:,[]{}#&*!|>'\"%@` \t", s[0]) || s[len - 1] == ' ' ||
+	    s[len - 1] == '\t' || s[len - 1] == ':')
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (flow && strchr(",[]{}:#\"'", c))
+			return false;
+		if (c == ':' && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+			return false;
+		if (c == '#' && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+			return false;
+	}
+	return !reads_as_other_type(s);
+}
+
+void ad_fm_put_dquoted(ad_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	ad_buf_putc(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			ad_buf_putc(out, '\\');
+			ad_buf_putc(out, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			ad_buf_puts(out, "\\x");
+			ad_buf_putc(out, hex[c >> 4]);
+			ad_buf_putc(out, hex[c & 15]);
+		} else {
+			ad_buf_putc(out, (char)c);
+		}
+	}
+	ad_buf_putc(out, '"');
+}
+
+void ad_fm_put_scalar(ad_buf *out, const char *s, bool flow)
+{
+	if (ad_fm_scalar_plain(s, flow))
+		ad_buf_puts(out, s);
+	else
+		ad_fm_put_dquoted(out, s);
+}
+
+void ad_fm_put_flow_list(ad_buf *out, const char *const *names, size_t n)
+{
+	size_t i;
+
+	ad_buf_putc(out, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			ad_buf_puts(out, ", ");
+		ad_fm_put_scalar(out, names[i], true);
+	}
+	ad_buf_putc(out, ']');
+}
+
+void ad_fm_put_block_items(ad_buf *out, const char *prefix, const char *const *names,
+			   size_t n, const char *eol)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ad_arena arena = AD_ARENA_INIT;
+		const char **back = NULL;
+		bool one = ad_fm_split_names(&back, &arena, names[i], strlen(names[i])) == 1 &&
+			   !strcmp(back[0], names[i]);
+
+		ad_buf_puts(out, prefix);
+		if (one)
+			ad_fm_put_scalar(out, names[i], false);
+		else
+			ad_fm_put_dquoted(out, names[i]);
+		ad_buf_puts(out, eol);
+		ad_arena_free(&arena);
+	}
+}
+
+bool ad_fm_put_comma_string(ad_buf *out, const char *const *names, size_t n,
+			    const char *sep, ad_fm_quote quote)
+{
+	ad_buf v = AD_BUF_INIT;
+	ad_arena arena = AD_ARENA_INIT;
+	const char **back = NULL;
+	const char *joined;
+	size_t i, nback;
+	bool ok;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			ad_buf_puts(&v, sep);
+		ad_buf_puts(&v, names[i]);
+	}
+	joined = ad_buf_cstr(&v);
+	nback = ad_fm_split_names(&back, &arena, joined, v.size);
+	ok = n > 0 && nback == n && !strchr(joined, '\n') && !strchr(joined, '\r');
+	for (i = 0; ok && i < n; i++)
+		ok = !strcmp(back[i], names[i]);
+	if (!ok)
+		goto done;
+	for (i = 0; i < v.size; i++)
+		if ((unsigned char)joined[i] < 0x20 || joined[i] == 0x7f)
+			quote = AD_FM_QUOTE_DOUBLE; /* '...' has no escapes */
+	if (quote == AD_FM_QUOTE_SINGLE) {
+		ad_buf_putc(out, '\'');
+		for (i = 0; i < v.size; i++) {
+			if (joined[i] == '\'')
+				ad_buf_putc(out, '\'');
+			ad_buf_putc(out, joined[i]);
+		}
+		ad_buf_putc(out, '\'');
+	} else if (quote == AD_FM_QUOTE_DOUBLE) {
+		ad_fm_put_dquoted(out, joined);
+	} else {
+		ad_fm_put_scalar(out, joined, false);
+	}
+done:
+	ad_arena_free(&arena);
+	ad_buf_free(&v);
+	return ok;
 }
 
 const char *ad_fm_kind_name(ad_fm_kind kind)

@@ -125,13 +125,62 @@ const ad_fm_field *ad_fm_get_nth(const ad_frontmatter *fm, const char *key, size
 
 /*
  * The names in a list-like field however it is spelled: a block list, a
- * flow list, or a scalar of names separated by commas (or spaces when there
- * is no comma).  Names are trimmed; empty ones are dropped.  *out is an
- * array of count strings allocated in arena, with a NULL after them; it is
- * NULL when the field (which may be NULL) is empty, a map or other.
- * Returns the count.
+ * flow list, or a scalar of names split as ad_fm_split_names() splits.
+ * Names are trimmed; empty ones are dropped.  *out is an array of count
+ * strings allocated in arena, with a NULL after them; it is NULL when the
+ * field (which may be NULL) is empty, a map or other.  Returns the count.
  */
 size_t ad_fm_list_items(const char ***out, ad_arena *arena, const ad_fm_field *field);
+
+/*
+ * The names in a comma string, the one splitter: s (len bytes) is cut at
+ * its top-level commas, those outside brackets ("(", "[", "{"), so that
+ * "Read, Agent(worker, researcher)" is two names; with no top-level comma
+ * it is cut at top-level blanks instead ("Read Grep").  Names are trimmed,
+ * empty ones dropped; *out as for ad_fm_list_items().  Returns the count.
+ */
+size_t ad_fm_split_names(const char ***out, ad_arena *arena, const char *s, size_t len);
+
+/*
+ * Writing YAML: the one writer every command that changes frontmatter uses
+ * (a plan's apply, a merge), so that what one writes another reads back the
+ * same.  Each appends to out and writes no line ending of its own unless
+ * it says so.
+ */
+
+/* Whether s written as it is reads back as the string s: as a plain
+ * scalar in a block (flow false) or inside "[...]" (flow true).  Not when
+ * it is empty, starts with an indicator ("-", "#", "'", ...), ends in a
+ * blank or ':', holds ": " or " #" or a control, in a flow ",[]{}:#" or a
+ * quote; nor when a loader would read another type: true, false, yes, no,
+ * on, off, y, n, null, ~ (in any case), .inf, .nan, or a number. */
+bool ad_fm_scalar_plain(const char *s, bool flow);
+/* s double-quoted: \" and \\ escaped, controls as \xNN. */
+void ad_fm_put_dquoted(ad_buf *out, const char *s);
+/* s plain when ad_fm_scalar_plain() allows it, else double-quoted. */
+void ad_fm_put_scalar(ad_buf *out, const char *s, bool flow);
+/* "[a, b]", each name as ad_fm_put_scalar() writes it in a flow. */
+void ad_fm_put_flow_list(ad_buf *out, const char *const *names, size_t n);
+/* One line per name: prefix (the items' indent and "- "), the name as a
+ * block scalar, eol.  A name that a comma string would not hold as one
+ * ("a, b", "Read Grep") is double-quoted even where YAML needs no quotes,
+ * so that no reader takes it for two. */
+void ad_fm_put_block_items(ad_buf *out, const char *prefix, const char *const *names,
+			   size_t n, const char *eol);
+
+typedef enum {
+	AD_FM_QUOTE_ANY,    /* plain when it can be, else "..." */
+	AD_FM_QUOTE_DOUBLE, /* "..." */
+	AD_FM_QUOTE_SINGLE  /* '...' (with '' for '), "..." when it holds a control */
+} ad_fm_quote;
+
+/* The names as one comma string, joined by sep (", " or " "), quoted as
+ * quote says: "Read, Grep".  Returns false and writes nothing when
+ * ad_fm_split_names() would not give the names back (a name with a
+ * top-level comma or open bracket, an empty name, a line break, no names):
+ * the caller writes a flow list then. */
+bool ad_fm_put_comma_string(ad_buf *out, const char *const *names, size_t n,
+			    const char *sep, ad_fm_quote quote);
 
 const char *ad_fm_kind_name(ad_fm_kind kind); /* "scalar", "block-list", ... */
 

@@ -111,6 +111,8 @@ merge-driver-usage        tests/fixtures/merge      merge-driver base.md
 merge-driver-bad-size     tests/fixtures/merge      merge-driver base.md ours.md theirs.md x a.md
 merge-reparent            tests/fixtures/merge-reparent  merge --report base.md ours.md theirs.md
 merge-reparent-swapped    tests/fixtures/merge-reparent  merge --report base.md theirs.md ours.md
+diff-tools-arguments      tests/fixtures/merge-tools     diff base.md ours.md theirs.md
+merge-tools-arguments     tests/fixtures/merge-tools     merge base.md ours.md theirs.md
 plan-code-reviewer        examples/code-reviewer    plan team.md strict.md xml.md
 plan-one-variant          examples/release-manager  plan v2.md
 plan-missing              examples/code-reviewer    plan team.md does-not-exist.md

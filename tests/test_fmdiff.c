@@ -209,6 +209,24 @@ static void test_tools_added_removed(void **state)
 	assert_int_equal(r->names[0].nadded, 0);
 }
 
+/* A tool pattern with commas in its arguments is one name, not two. */
+static void test_tools_with_arguments(void **state)
+{
+	fixture *fx = *state;
+	const ad_fmdiff_row *r;
+
+	run(fx,
+	    "---\ntools: Read, Agent(worker)\n---\n",
+	    "---\ntools: Read, Agent(worker, researcher)\n---\n",
+	    NULL);
+	r = row_of(fx, "tools");
+	assert_int_equal(r->status, AD_FMDIFF_CHANGED);
+	assert_int_equal(r->names[1].nadded, 1);
+	assert_string_equal(r->names[1].added[0], "Agent(worker, researcher)");
+	assert_names(r->names[1].removed, r->names[1].nremoved, "Agent(worker)");
+	assert_int_equal(r->names[1].nnames, 2);
+}
+
 /* Other spellings of list-like keys are sets too; a key absent from the
  * first variant is compared with the empty set. */
 static void test_other_set_keys(void **state)
@@ -331,6 +349,7 @@ int main(void)
 		T(test_changed_n_way),
 		T(test_tools_spellings_equal),
 		T(test_tools_added_removed),
+		T(test_tools_with_arguments),
 		T(test_other_set_keys),
 		T(test_plain_list_order),
 		T(test_scalars_decoded),

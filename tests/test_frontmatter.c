@@ -1100,6 +1100,150 @@ static void test_list_items_spellings(void **state)
 	assert_int_equal(ad_fm_list_items(&items, &fx->arena, NULL), 0);
 }
 
+/* Comma strings split at top-level commas only: the arguments of a tool
+ * pattern stay with it, with or without other commas around. */
+static void test_list_items_brackets(void **state)
+{
+	fixture *fx = *state;
+	const ad_frontmatter *fm = parse(fx,
+		"---\n"
+		"tools: Read, Agent(worker, researcher), Bash(git log, git diff)\n"
+		"alone: Agent(worker, researcher)\n"
+		"spaced: Read Agent(worker, researcher) Grep\n"
+		"nested: mcp[a, {b, c}], Write\n"
+		"stray: a), b\n"
+		"---\n");
+	const char *tools[] = { "Read", "Agent(worker, researcher)", "Bash(git log, git diff)" };
+	const char *alone[] = { "Agent(worker, researcher)" };
+	const char *spaced[] = { "Read", "Agent(worker, researcher)", "Grep" };
+	const char *nested[] = { "mcp[a, {b, c}]", "Write" };
+	const char *stray[] = { "a)", "b" };
+	const char **items;
+
+	assert_non_null(fm);
+	assert_items(fx, ad_fm_get(fm, "tools"), tools, 3);
+	assert_items(fx, ad_fm_get(fm, "alone"), alone, 1);
+	assert_items(fx, ad_fm_get(fm, "spaced"), spaced, 3);
+	assert_items(fx, ad_fm_get(fm, "nested"), nested, 2);
+	assert_items(fx, ad_fm_get(fm, "stray"), stray, 2);
+	/* The splitter itself, on a string that is no field. */
+	assert_int_equal(ad_fm_split_names(&items, &fx->arena, "x(a, b) , y", 11), 2);
+	assert_string_equal(items[0], "x(a, b)");
+	assert_string_equal(items[1], "y");
+	assert_null(items[2]);
+	assert_int_equal(ad_fm_split_names(&items, &fx->arena, " , ", 3), 0);
+	assert_null(items);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static void test_write_scalars(void **state)
+{
+	ad_buf b = AD_BUF_INIT;
+	static const char *const quoted[] = {
+		"true", "True", "FALSE", "yes", "no", "on", "off", "y", "null", "~", "",
+		"12", "-3.5", "0x1F", "1e3", ".inf", "- x", "#x", "a: b", "a #b", "'x", "\"x",
+		"x ", "x:", "*x", "&x", "!x", "|", ">", "%x", "@x", "`x",
+	};
+	static const char *const plain[] = {
+		"Read", "Bash(git diff)", "a:b", "a#b", "mcp__github__search", "v1.2", "1a",
+		"trueish", "Agent(worker, researcher)",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
+		assert_false(ad_fm_scalar_plain(quoted[i], false));
+		assert_false(ad_fm_scalar_plain(quoted[i], true));
+	}
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		assert_true(ad_fm_scalar_plain(plain[i], false));
+	/* In a flow, commas, brackets, colons and quotes need quotes. */
+	assert_false(ad_fm_scalar_plain("Agent(worker, researcher)", true));
+	assert_false(ad_fm_scalar_plain("a[1]", true));
+	assert_false(ad_fm_scalar_plain("a:b", true));
+	assert_true(ad_fm_scalar_plain("Bash(git diff)", true));
+
+	ad_fm_put_scalar(&b, "true", false);
+	assert_string_equal(ad_buf_cstr(&b), "\"true\"");
+	ad_buf_clear(&b);
+	ad_fm_put_scalar(&b, "say \"hi\"\\\x1b\t", false);
+	assert_string_equal(ad_buf_cstr(&b), "\"say \\\"hi\\\"\\\\\\x1b\\x09\"");
+	ad_buf_clear(&b);
+	ad_fm_put_scalar(&b, "Read", true);
+	assert_string_equal(ad_buf_cstr(&b), "Read");
+	ad_buf_free(&b);
+}
+
+static void test_write_lists(void **state)
+{
+	ad_buf b = AD_BUF_INIT;
+	const char *names[] = { "Read", "true", "Agent(worker, researcher)", "a, b" };
+
+	(void)state;
+	ad_fm_put_flow_list(&b, names, 4);
+	assert_string_equal(ad_buf_cstr(&b),
+			    "[Read, \"true\", \"Agent(worker, researcher)\", \"a, b\"]");
+	ad_buf_clear(&b);
+	ad_fm_put_flow_list(&b, NULL, 0);
+	assert_string_equal(ad_buf_cstr(&b), "[]");
+	ad_buf_clear(&b);
+	/* A block item that a comma string would split is quoted too. */
+	ad_fm_put_block_items(&b, "  - ", names, 4, "\r\n");
+	assert_string_equal(ad_buf_cstr(&b),
+			    "  - Read\r\n  - \"true\"\r\n  - Agent(worker, researcher)\r\n"
+			    "  - \"a, b\"\r\n");
+	ad_buf_free(&b);
+}
+
+static void test_write_comma_string(void **state)
+{
+	fixture *fx = *state;
+	ad_buf b = AD_BUF_INIT;
+	const char *names[] = { "Read", "Agent(worker, researcher)", "it's" };
+	const char *truth[] = { "true" };
+	const char *split[] = { "Read", "a, b" };
+	const char *open[] = { "Agent(worker", "Read" };
+	const char *ctl[] = { "a\x1b", "b'" };
+	ad_buf doc = AD_BUF_INIT;
+	const ad_frontmatter *fm;
+	const char **items;
+
+	assert_true(ad_fm_put_comma_string(&b, names, 3, ", ", AD_FM_QUOTE_ANY));
+	assert_string_equal(ad_buf_cstr(&b), "Read, Agent(worker, researcher), it's");
+	ad_buf_clear(&b);
+	assert_true(ad_fm_put_comma_string(&b, names, 3, ", ", AD_FM_QUOTE_SINGLE));
+	assert_string_equal(ad_buf_cstr(&b), "'Read, Agent(worker, researcher), it''s'");
+	ad_buf_clear(&b);
+	assert_true(ad_fm_put_comma_string(&b, names, 2, " ", AD_FM_QUOTE_DOUBLE));
+	assert_string_equal(ad_buf_cstr(&b), "\"Read Agent(worker, researcher)\"");
+	ad_buf_clear(&b);
+	/* One name that alone would read as a boolean. */
+	assert_true(ad_fm_put_comma_string(&b, truth, 1, ", ", AD_FM_QUOTE_ANY));
+	assert_string_equal(ad_buf_cstr(&b), "\"true\"");
+	ad_buf_clear(&b);
+	/* Single quotes have no escapes for controls. */
+	assert_true(ad_fm_put_comma_string(&b, ctl, 2, ", ", AD_FM_QUOTE_SINGLE));
+	assert_string_equal(ad_buf_cstr(&b), "\"a\\x1b, b'\"");
+	ad_buf_clear(&b);
+	/* Names that would not split back: nothing written. */
+	assert_false(ad_fm_put_comma_string(&b, split, 2, ", ", AD_FM_QUOTE_ANY));
+	assert_false(ad_fm_put_comma_string(&b, open, 2, ", ", AD_FM_QUOTE_ANY));
+	assert_false(ad_fm_put_comma_string(&b, names, 0, ", ", AD_FM_QUOTE_ANY));
+	assert_int_equal(b.size, 0);
+	/* What was written reads back as the names. */
+	assert_true(ad_fm_put_comma_string(&b, names, 3, ", ", AD_FM_QUOTE_ANY));
+	ad_buf_puts(&doc, "---\nname: x\ntools: ");
+	ad_buf_puts(&doc, ad_buf_cstr(&b));
+	ad_buf_puts(&doc, "\n---\n");
+	fm = parse(fx, ad_buf_cstr(&doc));
+	assert_int_equal(ad_fm_list_items(&items, &fx->arena, ad_fm_get(fm, "tools")), 3);
+	assert_string_equal(items[1], "Agent(worker, researcher)");
+	assert_string_equal(items[2], "it's");
+	ad_buf_free(&doc);
+	ad_buf_free(&b);
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -1154,6 +1298,10 @@ int main(void)
 		T(test_many_keys),
 		T(test_huge_line),
 		T(test_list_items_spellings),
+		T(test_list_items_brackets),
+		T(test_write_scalars),
+		T(test_write_lists),
+		T(test_write_comma_string),
 		T(test_escapes),
 		T(test_escapes_huge_line),
 		T(test_kind_names),

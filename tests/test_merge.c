@@ -570,6 +570,31 @@ static void test_tools_as_a_set(void **state)
 	assert_int_equal(ad_merge_result_conflicts(res), 1);
 }
 
+/* The names merge writes read back as the same strings: a tool named
+ * "true" keeps its quotes, and the commas inside a tool's arguments do
+ * not split it. */
+static void test_tools_quoting_and_arguments(void **state)
+{
+	fixture *fx = *state;
+	ad_merge_result *res;
+
+	res = merge_s(fx, "---\ntools:\n  - Read\n---\n", "---\ntools:\n  - Read\n  - Grep\n---\n",
+		      "---\ntools:\n  - Read\n  - \"true\"\n---\n", NULL);
+	assert_result(res, "---\ntools:\n  - Read\n  - Grep\n  - \"true\"\n---\n", 0);
+	res = merge_s(fx, "---\ntools: [Read]\n---\n", "---\ntools: [Read, Grep]\n---\n",
+		      "---\ntools: [Read, \"true\"]\n---\n", NULL);
+	assert_result(res, "---\ntools: [Read, Grep, \"true\"]\n---\n", 0);
+
+	res = merge_s(fx, "---\ntools: Read, Agent(worker)\n---\n",
+		      "---\ntools: Read, Agent(worker, researcher)\n---\n",
+		      "---\ntools: Read, Agent(worker), Grep\n---\n", NULL);
+	assert_result(res, "---\ntools: Read, Agent(worker, researcher), Grep\n---\n", 0);
+	/* A name a comma string cannot hold: ours' scalar becomes a flow list. */
+	res = merge_s(fx, "---\ntools: Read\n---\n", "---\ntools: Read, Grep\n---\n",
+		      "---\ntools: [Read, \"a, b\"]\n---\n", NULL);
+	assert_result(res, "---\ntools: [Read, Grep, \"a, b\"]\n---\n", 0);
+}
+
 static void test_xml_sections(void **state)
 {
 	fixture *fx = *state;
@@ -1805,6 +1830,7 @@ int main(void)
 		T(test_adjacent_changes_conflict_like_git),
 		T(test_frontmatter_fields),
 		T(test_tools_as_a_set),
+		T(test_tools_quoting_and_arguments),
 		T(test_xml_sections),
 		T(test_bytes_kept),
 		T(test_identities),

@@ -783,6 +783,24 @@ static void test_tools_quoting(void **state)
 	assert_string_equal(out, "---\ntools:\n- \"Bash(git: *)\"\n- \"a, b\"\n- Read\n---\n");
 }
 
+/* The same names as a merge writes them: "true" quoted, the commas in a
+ * tool's arguments kept inside it. */
+static void test_tools_true_and_arguments(void **state)
+{
+	fx *f = *state;
+	const char *out;
+
+	add(f, "a.md", "---\ntools: Read, Agent(worker, researcher)\n---\n");
+	add(f, "b.md", "---\ntools:\n  - \"true\"\n  - Agent(worker, researcher)\n---\n");
+	out = run(f, "frontmatter from 1\nfield tools union 1 2\n");
+	/* In a comma string "true" is a part of one string, no boolean. */
+	assert_string_equal(out, "---\ntools: Read, Agent(worker, researcher), true\n---\n");
+	out = run(f, "frontmatter from 2\nfield tools union 2 1\n");
+	assert_string_equal(out, "---\ntools:\n  - \"true\"\n  - Agent(worker, researcher)\n  - Read\n---\n");
+	out = run(f, "frontmatter from 1\nfield tools intersection 1 2\n");
+	assert_string_equal(out, "---\ntools: Agent(worker, researcher)\n---\n");
+}
+
 /* The item that takes section s of docs[v], as the UI makes one. */
 static void take(ad_plan *p, const ad_doc *doc, int v, int s)
 {
@@ -1040,6 +1058,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edit_and_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tools_union_intersection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tools_quoting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tools_true_and_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_upstream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_bad_variant_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ref_of_and_find, setup, teardown),
