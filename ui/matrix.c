@@ -18,6 +18,7 @@
 #include "align.h"
 #include "cmpviews.h"
 #include "fmdiff.h"
+#include "list.h"
 #include "pair.h"
 #include "sbsmodel.h"
 #include "screen.h"
@@ -566,7 +567,7 @@ static void next_differing(matrix_view *v, ad_tui *tui, int dir)
 			       dir > 0 ? "next" : "previous");
 }
 
-static bool matrix_search(ad_view *view, const char *needle, int dir);
+static ad_search_result matrix_search(ad_view *view, const char *needle, int dir);
 
 static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
 {
@@ -663,25 +664,36 @@ static bool row_matches(const matrix_view *v, size_t r, const char *needle)
 	return false;
 }
 
-static bool matrix_search(ad_view *view, const char *needle, int dir)
+typedef struct {
+	const matrix_view *v;
+	const char *needle;
+} match_ctx;
+
+static bool match_row(size_t r, void *payload)
+{
+	const match_ctx *c = payload;
+
+	return row_matches(c->v, r, c->needle);
+}
+
+static ad_search_result matrix_search(ad_view *view, const char *needle, int dir)
 {
 	matrix_view *v = (matrix_view *)view;
-	size_t k, i;
+	match_ctx ctx = { v, needle };
+	ad_search_result res;
+	size_t at = 0;
 
 	free(v->needle);
 	v->needle = NULL;
 	if (!needle || !*needle)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	v->needle = ad_xstrdup(needle);
-	for (k = 1; k <= v->nrows; k++) {
-		i = dir < 0 ? (v->crow + v->nrows - k) % v->nrows : (v->crow + k) % v->nrows;
-		if (row_matches(v, i, needle)) {
-			v->crow = i;
-			clamp_cursor(v);
-			return true;
-		}
+	res = ad_list_find(v->nrows, v->crow, dir, match_row, &ctx, &at);
+	if (res != AD_SEARCH_NOT_FOUND) {
+		v->crow = at;
+		clamp_cursor(v);
 	}
-	return false;
+	return res;
 }
 
 static bool matrix_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)

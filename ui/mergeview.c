@@ -17,6 +17,7 @@
 #include "cmpviews.h"
 #include "editor.h"
 #include "fileio.h"
+#include "list.h"
 #include "mergeview.h"
 #include "screen.h"
 #include "term.h"
@@ -1124,26 +1125,29 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 
 /* ------------------------------------------------------------ search, mouse, status */
 
-static bool merge_search(ad_view *view, const char *needle, int dir)
+static bool match_row(size_t c, void *payload)
+{
+	const merge_view *v = payload;
+	const char *title = ad_mergemodel_row(v->m, v->vis[c])->title;
+	size_t at;
+
+	return ad_view_find(title, strlen(title), v->needle, 0, &at);
+}
+
+static ad_search_result merge_search(ad_view *view, const char *needle, int dir)
 {
 	merge_view *v = (merge_view *)view;
-	size_t k, at;
+	ad_search_result res;
+	size_t at = 0;
 
 	free(v->needle);
 	v->needle = needle && *needle ? ad_xstrdup(needle) : NULL;
-	if (!v->needle || !v->nvis)
-		return false;
-	for (k = 1; k <= v->nvis; k++) {
-		size_t c = dir < 0 ? (v->cur + v->nvis - k) % v->nvis : (v->cur + k) % v->nvis;
-
-		const char *title = ad_mergemodel_row(v->m, v->vis[c])->title;
-
-		if (ad_view_find(title, strlen(title), v->needle, 0, &at)) {
-			v->cur = c;
-			return true;
-		}
-	}
-	return false;
+	if (!v->needle)
+		return AD_SEARCH_NOT_FOUND;
+	res = ad_list_find(v->nvis, v->cur, dir, match_row, v, &at);
+	if (res != AD_SEARCH_NOT_FOUND)
+		v->cur = at;
+	return res;
 }
 
 static bool merge_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmpviews.h"
+#include "list.h"
 #include "sbsmodel.h"
 #include "screen.h"
 #include "term.h"
@@ -574,7 +575,7 @@ static void fold_unchanged(sbs_view *v)
 	refold(v);
 }
 
-static bool sbs_search(ad_view *view, const char *needle, int dir);
+static ad_search_result sbs_search(ad_view *view, const char *needle, int dir);
 
 static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
 {
@@ -680,19 +681,34 @@ static bool row_matches(const ad_sbs_row *row, const char *needle)
 	       contains(row->side[1].text, row->side[1].len, needle);
 }
 
-static bool sbs_search(ad_view *view, const char *needle, int dir)
+typedef struct {
+	const ad_sbsmodel *m;
+	const char *needle;
+} match_ctx;
+
+static bool match_row(size_t i, void *payload)
+{
+	const match_ctx *c = payload;
+	const ad_sbs_row *row = ad_sbsmodel_row(c->m, i);
+
+	return row->kind != AD_SBS_ROW_FOLD && row_matches(row, c->needle);
+}
+
+static ad_search_result sbs_search(ad_view *view, const char *needle, int dir)
 {
 	sbs_view *v = (sbs_view *)view;
-	size_t n = ad_sbsmodel_row_count(v->m), k, i, j, from;
-	const ad_sbs_row *cur;
+	size_t n = ad_sbsmodel_row_count(v->m), i = 0, j, from;
+	const ad_sbs_row *cur, *row;
+	match_ctx ctx = { v->m, needle };
+	ad_search_result res;
 
 	free(v->needle);
 	v->needle = NULL;
 	if (!needle || !*needle)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	v->needle = ad_xstrdup(needle);
 	if (!n || !v->nvis)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	/* Model rows in order hold every block unfolded (the folded row of a
 	 * block comes after its rows), so a match inside a folded block is
 	 * found too, and its block opened. */
@@ -700,26 +716,25 @@ static bool sbs_search(ad_view *view, const char *needle, int dir)
 	cur = ad_sbsmodel_row(v->m, from);
 	if (cur->kind == AD_SBS_ROW_FOLD)
 		from = (size_t)ad_sbsmodel_block(v->m, (size_t)cur->block)->first;
-	for (k = 1; k <= n; k++) {
-		const ad_sbs_row *row;
-
-		i = dir < 0 ? (from + n - k) % n : (from + k) % n;
-		row = ad_sbsmodel_row(v->m, i);
-		if (row->kind == AD_SBS_ROW_FOLD || !row_matches(row, needle))
-			continue;
-		if (v->folded[row->block]) {
-			v->folded[row->block] = false;
-			rebuild_vis(v);
-		}
-		for (j = 0; j < v->nvis; j++) {
-			if ((size_t)v->vis[j] == i) {
-				set_cursor(v, j);
-				break;
-			}
-		}
-		return true;
+	res = ad_list_find(n, from, dir, match_row, &ctx, &i);
+	if (res == AD_SEARCH_NOT_FOUND)
+		return res;
+	/* On a folded row, the match in its block is not where the cursor
+	 * was. */
+	if (res == AD_SEARCH_ONLY && cur->kind == AD_SBS_ROW_FOLD)
+		res = AD_SEARCH_FOUND;
+	row = ad_sbsmodel_row(v->m, i);
+	if (v->folded[row->block]) {
+		v->folded[row->block] = false;
+		rebuild_vis(v);
 	}
-	return false;
+	for (j = 0; j < v->nvis; j++) {
+		if ((size_t)v->vis[j] == i) {
+			set_cursor(v, j);
+			break;
+		}
+	}
+	return res;
 }
 
 /* ------------------------------------------------------------ mouse, status */

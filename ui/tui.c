@@ -68,8 +68,6 @@ struct ad_tui {
 	bool prompting;
 	int prompt_dir;
 	ad_buf prompt;
-	char *needle;
-	int search_dir;
 	int pending; /* first key of a sequence, or -1 */
 	bool quit, full_redraw;
 	/* A view's question (ad_tui_ask): the prompt's text is the answer. */
@@ -109,7 +107,6 @@ ad_tui *ad_tui_new(const ad_tui_options *opts)
 	pthread_mutex_init(&tui->lock, NULL);
 	tui->text = ad_text_view_new("text");
 	tui->pending = -1;
-	tui->search_dir = 1;
 	if (opts->output)
 		tui->output = ad_xstrdup(opts->output);
 	return tui;
@@ -131,11 +128,11 @@ void ad_tui_free(ad_tui *tui)
 		return;
 	join_scan(tui);
 	for (i = tui->nstack; i > 0; i--)
-		tui->stack[i - 1]->ops->free(tui->stack[i - 1]);
+		ad_view_free(tui->stack[i - 1]);
 	free(tui->stack);
 	if (tui->tree)
-		tui->tree->ops->free(tui->tree);
-	tui->text->ops->free(tui->text);
+		ad_view_free(tui->tree);
+	ad_view_free(tui->text);
 	ad_ws_free(tui->ws);
 	ad_error_clear(&tui->scan_err);
 	ad_buf_free(&tui->scan_path);
@@ -149,7 +146,6 @@ void ad_tui_free(ad_tui *tui)
 	ad_buf_free(&tui->prompt);
 	ad_buf_free(&tui->ask);
 	free(tui->output);
-	free(tui->needle);
 	free(tui->times);
 	free(tui->cpu_times);
 	free(tui);
@@ -259,7 +255,7 @@ static void pop_view(ad_tui *tui)
 	if (tui->nstack == 0)
 		return;
 	v = tui->stack[--tui->nstack];
-	v->ops->free(v);
+	ad_view_free(v);
 }
 
 void ad_tui_message(ad_tui *tui, ad_slot slot, const char *fmt, ...)
@@ -519,18 +515,49 @@ void ad_tui_draw(ad_tui *tui)
 
 /* ------------------------------------------------------------ input */
 
-static void do_search(ad_tui *tui, int dir)
+/* Says how a search went, after the focused view's own status (where
+ * the cursor is now), which a message otherwise hides. */
+static void search_note(ad_tui *tui, ad_view *v, const char *note)
 {
-	ad_view *v = ad_tui_focus(tui);
+	ad_buf st = AD_BUF_INIT;
 
-	if (!v)
-		return;
+	if (v->ops->status)
+		v->ops->status(v, &st);
+	ad_tui_message(tui, AD_SLOT_DEFAULT, "%s%s%s", ad_buf_cstr(&st), st.size ? "  " : "",
+		       note);
+	ad_buf_free(&st);
+}
+
+/* Repeats v's search (v->needle) in direction dir. */
+static void do_search(ad_tui *tui, ad_view *v, int dir)
+{
 	if (!v->ops->search) {
 		ad_tui_message(tui, AD_SLOT_WARNING, "this view cannot be searched");
 		return;
 	}
-	if (!v->ops->search(v, tui->needle, dir))
-		ad_tui_message(tui, AD_SLOT_ERROR, "not found: %s", tui->needle);
+	switch (v->ops->search(v, v->needle, dir)) {
+	case AD_SEARCH_NOT_FOUND:
+		ad_tui_message(tui, AD_SLOT_ERROR, "not found: %s", v->needle);
+		break;
+	case AD_SEARCH_WRAPPED:
+		search_note(tui, v, dir < 0 ? "search wrapped to the bottom"
+					    : "search wrapped to the top");
+		break;
+	case AD_SEARCH_ONLY:
+		search_note(tui, v, "the only match");
+		break;
+	case AD_SEARCH_FOUND:
+		break;
+	}
+}
+
+/* Forgets v's search: no highlight, and n is what it is without one. */
+static void clear_search(ad_view *v)
+{
+	free(v->needle);
+	v->needle = NULL;
+	if (v->ops->search)
+		v->ops->search(v, NULL, 1);
 }
 
 static void view_action(ad_tui *tui, ad_action a)
@@ -603,14 +630,19 @@ static void app_action(ad_tui *tui, ad_action a)
 		ad_buf_clear(&tui->prompt);
 		break;
 	case AD_ACTION_SEARCH_NEXT:
-	case AD_ACTION_SEARCH_PREV:
-		if (tui->needle)
-			do_search(tui, a == AD_ACTION_SEARCH_NEXT ? tui->search_dir : -tui->search_dir);
+	case AD_ACTION_SEARCH_PREV: {
+		/* The focused view's search: one made in another view is not
+		 * repeated here. */
+		ad_view *v = ad_tui_focus(tui);
+
+		if (v && v->needle)
+			do_search(tui, v, a == AD_ACTION_SEARCH_NEXT ? v->search_dir : -v->search_dir);
 		else if (a == AD_ACTION_SEARCH_NEXT)
 			view_action(tui, AD_ACTION_NEXT_CHANGE);
 		else
 			ad_tui_message(tui, AD_SLOT_WARNING, "no search yet: / searches");
 		break;
+	}
 	default:
 		if (!tui->tree && !tui->nstack) {
 			/* Still scanning: only quitting and help make sense. */
@@ -681,6 +713,7 @@ void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_a
 
 static void prompt_key(ad_tui *tui, int key)
 {
+	ad_view *v = ad_tui_focus(tui);
 	size_t n;
 
 	switch (key) {
@@ -691,19 +724,24 @@ static void prompt_key(ad_tui *tui, int key)
 			answer_ask(tui, ad_buf_cstr(&tui->prompt));
 			return;
 		}
+		if (!v)
+			return;
+		/* An empty search repeats this view's last one. */
 		if (tui->prompt.size) {
-			free(tui->needle);
-			tui->needle = ad_xstrdup(ad_buf_cstr(&tui->prompt));
+			free(v->needle);
+			v->needle = ad_xstrdup(ad_buf_cstr(&tui->prompt));
 		}
-		tui->search_dir = tui->prompt_dir;
-		if (tui->needle)
-			do_search(tui, tui->search_dir);
+		v->search_dir = tui->prompt_dir;
+		if (v->needle)
+			do_search(tui, v, v->search_dir);
 		return;
 	case AD_KEY_ESC:
 	case AD_KEY_CTRL('g'):
 		tui->prompting = false;
 		if (tui->ask_fn)
 			answer_ask(tui, NULL);
+		else if (tui->prompt.size == 0 && key == AD_KEY_ESC && v)
+			clear_search(v); /* as :noh in vim */
 		return;
 	case AD_KEY_CTRL('u'):
 		ad_buf_clear(&tui->prompt);

@@ -1,6 +1,7 @@
 /*
  * view: what every view shares (see view.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "view.h"
@@ -27,4 +28,13 @@ bool ad_view_find(const char *hay, size_t hlen, const char *needle, size_t from,
 		}
 	}
 	return false;
+}
+
+void ad_view_free(ad_view *v)
+{
+	if (!v)
+		return;
+	free(v->needle);
+	v->needle = NULL;
+	v->ops->free(v);
 }

@@ -17,6 +17,7 @@
 
 #include "actions.h"
 #include "doc.h"
+#include "list.h"
 #include "screen.h"
 
 typedef struct ad_tui ad_tui;
@@ -47,10 +48,11 @@ typedef struct {
 	 * tests; a view then cannot open other views. */
 	bool (*action)(ad_view *v, ad_tui *tui, ad_action action);
 	/* Moves to the next (dir > 0) or previous (dir < 0) match of needle
-	 * (plain text, case-insensitive for ASCII letters), wrapping around,
-	 * and highlights matches when drawn; needle NULL clears.  False when
-	 * nothing matches.  May be NULL: the view cannot be searched. */
-	bool (*search)(ad_view *v, const char *needle, int dir);
+	 * (plain text, case-insensitive for ASCII letters), wrapping around
+	 * (ad_list_find() says how), and highlights matches when drawn;
+	 * needle NULL clears.  AD_SEARCH_NOT_FOUND (false) when nothing
+	 * matches.  May be NULL: the view cannot be searched. */
+	ad_search_result (*search)(ad_view *v, const char *needle, int dir);
 	/* May be NULL. */
 	bool (*mouse)(ad_view *v, ad_tui *tui, const ad_mouse *ev);
 	/* One line for the status bar ("line 12/340, 3 of 9 changes");
@@ -66,7 +68,15 @@ typedef struct {
 struct ad_view {
 	const ad_view_ops *ops;
 	ad_rect rect; /* where it was last drawn; set by the app */
+	/* The last search made in this view and its direction (the app's:
+	 * n and N repeat it in this view only); NULL: none. */
+	char *needle;
+	int search_dir;
 };
+
+/* Frees what the app keeps in the view, then the view (ops->free);
+ * accepts NULL. */
+void ad_view_free(ad_view *v);
 
 /* Where needle (NUL-terminated) first occurs in the hlen bytes of hay at
  * or after from, ASCII letters compared without case, as every view's
