@@ -49,9 +49,8 @@ typedef struct {
 	int *lines;
 	int *same;
 
-	size_t cur;           /* index into vis */
+	ad_list list;         /* over vis: the cursor, the first row in sight */
 	size_t ccol;          /* the variant under the cursor */
-	size_t top;           /* first vis row in sight */
 	size_t left;          /* first variant column in sight */
 	int list_rows;        /* rows of the list at the last draw */
 	int title_w;
@@ -80,8 +79,8 @@ static const ad_merge_row *cur_row(const merge_view *v, size_t *index)
 	if (!v->nvis)
 		return NULL;
 	if (index)
-		*index = v->vis[v->cur];
-	return ad_mergemodel_row(v->m, v->vis[v->cur]);
+		*index = v->vis[v->list.cursor];
+	return ad_mergemodel_row(v->m, v->vis[v->list.cursor]);
 }
 
 static void changed(merge_view *v)
@@ -256,10 +255,8 @@ static void keep_in_sight(merge_view *v, const geometry *g)
 {
 	size_t h = g->list > 0 ? (size_t)g->list : 1;
 
-	if (v->cur < v->top)
-		v->top = v->cur;
-	if (v->cur >= v->top + h)
-		v->top = v->cur - h + 1;
+	v->list.height = h;
+	ad_list_follow(&v->list);
 	if (v->ccol < v->left)
 		v->left = v->ccol;
 	if (v->ccol >= v->left + (size_t)g->ncols)
@@ -381,10 +378,10 @@ static void draw_rows(merge_view *v, ad_screen *scr, const ad_rect *r, const geo
 			       AD_SLOT_PANE_TITLE, AD_CELL_BOLD);
 
 	for (y = 0; y < g->list; y++) {
-		size_t vi = v->top + (size_t)y, i;
+		size_t vi = v->list.top + (size_t)y, i;
 		const ad_merge_row *row;
 		int yy = r->row + 1 + y, indent;
-		bool cursor = focused && vi == v->cur;
+		bool cursor = focused && vi == v->list.cursor;
 		ad_slot ts;
 
 		if (vi >= v->nvis)
@@ -664,15 +661,7 @@ static void merge_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool foc
 
 static void move_cursor(merge_view *v, long d)
 {
-	long c = (long)v->cur + d;
-
-	if (!v->nvis)
-		return;
-	if (c < 0)
-		c = 0;
-	if (c >= (long)v->nvis)
-		c = (long)v->nvis - 1;
-	v->cur = (size_t)c;
+	ad_list_move(&v->list, d);
 }
 
 /* Says what a failed choice means. */
@@ -941,12 +930,12 @@ static void next_differing(merge_view *v, int dir)
 	size_t k;
 
 	for (k = 1; k < v->nvis; k++) {
-		long c = (long)v->cur + dir * (long)k;
+		long c = (long)v->list.cursor + dir * (long)k;
 
 		if (c < 0 || c >= (long)v->nvis)
 			break;
 		if (ad_mergemodel_row(v->m, v->vis[c])->differs) {
-			v->cur = (size_t)c;
+			v->list.cursor = (size_t)c;
 			return;
 		}
 	}
@@ -1029,18 +1018,18 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 	case AD_ACTION_PAGE_DOWN:
 	case AD_ACTION_HALF_PAGE_UP:
 	case AD_ACTION_HALF_PAGE_DOWN: {
-		long page = v->list_rows > 1 ? v->list_rows : 1;
+		ad_list pg = { .height = v->list_rows > 0 ? (size_t)v->list_rows : 0 };
+		long page = (long)ad_list_page_size(&pg, a == AD_ACTION_HALF_PAGE_UP ||
+							  a == AD_ACTION_HALF_PAGE_DOWN);
 
-		if (a == AD_ACTION_HALF_PAGE_UP || a == AD_ACTION_HALF_PAGE_DOWN)
-			page = page / 2 > 0 ? page / 2 : 1;
 		move_cursor(v, a == AD_ACTION_PAGE_UP || a == AD_ACTION_HALF_PAGE_UP ? -page : page);
 		return true;
 	}
 	case AD_ACTION_FIRST:
-		v->cur = 0;
+		ad_list_goto(&v->list, 0);
 		return true;
 	case AD_ACTION_LAST:
-		v->cur = v->nvis ? v->nvis - 1 : 0;
+		ad_list_goto(&v->list, v->nvis);
 		return true;
 	case AD_ACTION_LEFT:
 		if (v->ccol > 0)
@@ -1088,7 +1077,7 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 		/* Shown rows keep their places; the cursor follows the section. */
 		for (i = 0; i < v->nvis; i++)
 			if (v->vis[i] == (size_t)rc)
-				v->cur = i;
+				v->list.cursor = i;
 		changed(v);
 		return true;
 	case AD_ACTION_UNION:
@@ -1137,17 +1126,12 @@ static bool match_row(size_t c, void *payload)
 static ad_search_result merge_search(ad_view *view, const char *needle, int dir)
 {
 	merge_view *v = (merge_view *)view;
-	ad_search_result res;
-	size_t at = 0;
 
 	free(v->needle);
 	v->needle = needle && *needle ? ad_xstrdup(needle) : NULL;
 	if (!v->needle)
 		return AD_SEARCH_NOT_FOUND;
-	res = ad_list_find(v->nvis, v->cur, dir, match_row, v, &at);
-	if (res != AD_SEARCH_NOT_FOUND)
-		v->cur = at;
-	return res;
+	return ad_list_search(&v->list, dir, match_row, v);
 }
 
 static bool merge_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
@@ -1173,9 +1157,9 @@ static bool merge_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 	if (v->preview)
 		return false;
 	geometry_of(v, &v->base.rect, &g);
-	if (ev->row < 1 || ev->row > g.list || v->top + (size_t)(ev->row - 1) >= v->nvis)
+	if (ev->row < 1 || ev->row > g.list || v->list.top + (size_t)(ev->row - 1) >= v->nvis)
 		return false;
-	v->cur = v->top + (size_t)(ev->row - 1);
+	v->list.cursor = v->list.top + (size_t)(ev->row - 1);
 	k = (ev->col - g.tw) / (g.cw + 1);
 	if (ev->col >= g.tw && k < g.ncols && v->left + (size_t)k < v->n)
 		v->ccol = v->left + (size_t)k;
@@ -1192,7 +1176,7 @@ static void merge_status(ad_view *view, ad_buf *out)
 	if (v->preview) {
 		ad_buf_puts(out, "preview");
 	} else {
-		ad_buf_printf(out, "row %zu/%zu \xC2\xB7 variant %zu/%zu", v->nvis ? v->cur + 1 : 0,
+		ad_buf_printf(out, "row %zu/%zu \xC2\xB7 variant %zu/%zu", v->nvis ? v->list.cursor + 1 : 0,
 			      v->nvis, v->ccol + 1, v->n);
 	}
 	if (ad_mergemodel_modified(v->m))
@@ -1306,6 +1290,7 @@ ad_view *ad_merge_view_new(ad_tui *tui, const ad_doc *const *docs, const char *c
 		if (r->blank)
 			continue;
 		v->vis[v->nvis++] = i;
+		ad_list_set_count(&v->list, v->nvis);
 		row_title(r, &b);
 		w = 2 * (r->depth < MAX_INDENT ? r->depth : MAX_INDENT) +
 		    ad_text_width(b.ptr, b.size) + 2;
