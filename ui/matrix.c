@@ -495,7 +495,7 @@ static void clamp_cursor(matrix_view *v)
 		v->left = v->ccol - (size_t)v->ncols_fit + 1;
 }
 
-static void compare_cells(matrix_view *v, ad_tui *tui)
+static void compare_cells(matrix_view *v, ad_view_host *host)
 {
 	size_t a = v->mcol, b = v->ccol;
 	const cell *ca = cell_at(v, v->list.cursor, a), *cb = cell_at(v, v->list.cursor, b);
@@ -503,7 +503,7 @@ static void compare_cells(matrix_view *v, ad_tui *tui)
 	ad_view *sbs;
 
 	v->marked = false;
-	if (!tui) {
+	if (!host) {
 		v->requested = true;
 		v->req_a = a;
 		v->req_b = b;
@@ -514,14 +514,14 @@ static void compare_cells(matrix_view *v, ad_tui *tui)
 	sbs = ad_sbs_view_new_at(v->docs[a], v->docs[b], v->labels[a], v->labels[b], ca->sec,
 				 cb->sec, &err);
 	if (sbs)
-		ad_tui_push_view(tui, sbs);
+		ad_host_push(host, sbs);
 	else
-		ad_tui_message(tui, AD_SLOT_ERROR, "%s", err.message ? err.message
+		ad_host_message(host, AD_SLOT_ERROR, "%s", err.message ? err.message
 				: "cannot compare these variants");
 	ad_error_clear(&err);
 }
 
-static void enter(matrix_view *v, ad_tui *tui)
+static void enter(matrix_view *v, ad_view_host *host)
 {
 	if (!v->nrows)
 		return;
@@ -530,18 +530,18 @@ static void enter(matrix_view *v, ad_tui *tui)
 		return;
 	}
 	if (v->marked && v->mrow_i == v->list.cursor) {
-		compare_cells(v, tui);
+		compare_cells(v, host);
 		return;
 	}
 	v->marked = true;
 	v->mrow_i = v->list.cursor;
 	v->mcol = v->ccol;
-	if (tui)
-		ad_tui_message(tui, AD_SLOT_DEFAULT,
+	if (host)
+		ad_host_message(host, AD_SLOT_DEFAULT,
 			       "marked; Enter on another cell of this row compares the two");
 }
 
-static void next_differing(matrix_view *v, ad_tui *tui, int dir)
+static void next_differing(matrix_view *v, ad_view_host *host, int dir)
 {
 	size_t i = v->list.cursor;
 
@@ -553,14 +553,14 @@ static void next_differing(matrix_view *v, ad_tui *tui, int dir)
 			return;
 		}
 	}
-	if (tui)
-		ad_tui_message(tui, AD_SLOT_DEFAULT, "no %s row with differences",
+	if (host)
+		ad_host_message(host, AD_SLOT_DEFAULT, "no %s row with differences",
 			       dir > 0 ? "next" : "previous");
 }
 
 static ad_search_result matrix_search(ad_view *view, const char *needle, int dir);
 
-static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
+static bool matrix_action(ad_view *view, ad_view_host *host, ad_action action)
 {
 	matrix_view *v = (matrix_view *)view;
 	long page = (long)ad_list_page_size(&v->list, action == AD_ACTION_HALF_PAGE_UP ||
@@ -597,11 +597,11 @@ static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
 	case AD_ACTION_ENTER:
 	case AD_ACTION_MARK:
 	case AD_ACTION_COMPARE:
-		enter(v, tui);
+		enter(v, host);
 		break;
 	case AD_ACTION_NEXT_CHANGE:
 	case AD_ACTION_PREV_CHANGE:
-		next_differing(v, tui, action == AD_ACTION_NEXT_CHANGE ? 1 : -1);
+		next_differing(v, host, action == AD_ACTION_NEXT_CHANGE ? 1 : -1);
 		break;
 	case AD_ACTION_SEARCH_NEXT:
 	case AD_ACTION_SEARCH_PREV:
@@ -609,11 +609,11 @@ static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
 			char *needle = ad_xstrdup(v->needle);
 
 			if (!matrix_search(view, needle, action == AD_ACTION_SEARCH_NEXT ? 1 : -1) &&
-			    tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "not found");
+			    host)
+				ad_host_message(host, AD_SLOT_WARNING, "not found");
 			free(needle);
 		} else {
-			next_differing(v, tui, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
+			next_differing(v, host, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
 		}
 		break;
 	default:
@@ -674,7 +674,7 @@ static ad_search_result matrix_search(ad_view *view, const char *needle, int dir
 	return res;
 }
 
-static bool matrix_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
+static bool matrix_mouse(ad_view *view, ad_view_host *host, const ad_mouse *ev)
 {
 	matrix_view *v = (matrix_view *)view;
 	mgeom g;
@@ -704,7 +704,7 @@ static bool matrix_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 		}
 		clamp_cursor(v);
 		if (ev->kind == AD_MOUSE_DOUBLE_CLICK && ev->col >= g.tw)
-			enter(v, tui);
+			enter(v, host);
 		return true;
 	}
 	return false;

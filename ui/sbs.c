@@ -493,15 +493,15 @@ static void scroll_by(sbs_view *v, long n, bool move_cursor)
 	scroll_to_cursor(v, &g);
 }
 
-static void goto_change(sbs_view *v, ad_tui *tui, int dir)
+static void goto_change(sbs_view *v, ad_view_host *host, int dir)
 {
 	geometry g;
 	size_t k, h, ctx;
 	long found = -1;
 
 	if (!v->nchg) {
-		if (tui)
-			ad_tui_message(tui, AD_SLOT_DEFAULT, "no changes");
+		if (host)
+			ad_host_message(host, AD_SLOT_DEFAULT, "no changes");
 		return;
 	}
 	if (dir > 0) {
@@ -515,8 +515,8 @@ static void goto_change(sbs_view *v, ad_tui *tui, int dir)
 				found = (long)k;
 	}
 	if (found < 0) {
-		if (tui)
-			ad_tui_message(tui, AD_SLOT_DEFAULT, "%s change",
+		if (host)
+			ad_host_message(host, AD_SLOT_DEFAULT, "%s change",
 				       dir > 0 ? "no next" : "no previous");
 		return;
 	}
@@ -577,7 +577,7 @@ static void fold_unchanged(sbs_view *v)
 
 static ad_search_result sbs_search(ad_view *view, const char *needle, int dir);
 
-static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
+static bool sbs_action(ad_view *view, ad_view_host *host, ad_action action)
 {
 	sbs_view *v = (sbs_view *)view;
 	geometry g;
@@ -650,10 +650,10 @@ static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
 		scroll_to_cursor(v, &g);
 		return true;
 	case AD_ACTION_NEXT_CHANGE:
-		goto_change(v, tui, 1);
+		goto_change(v, host, 1);
 		return true;
 	case AD_ACTION_PREV_CHANGE:
-		goto_change(v, tui, -1);
+		goto_change(v, host, -1);
 		return true;
 	case AD_ACTION_SEARCH_NEXT:
 	case AD_ACTION_SEARCH_PREV:
@@ -661,11 +661,11 @@ static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
 			char *needle = ad_xstrdup(v->needle);
 
 			if (!sbs_search(view, needle, action == AD_ACTION_SEARCH_NEXT ? 1 : -1) &&
-			    tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "not found");
+			    host)
+				ad_host_message(host, AD_SLOT_WARNING, "not found");
 			free(needle);
 		} else {
-			goto_change(v, tui, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
+			goto_change(v, host, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
 		}
 		return true;
 	default:
@@ -739,7 +739,7 @@ static ad_search_result sbs_search(ad_view *view, const char *needle, int dir)
 
 /* ------------------------------------------------------------ mouse, status */
 
-static bool sbs_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
+static bool sbs_mouse(ad_view *view, ad_view_host *host, const ad_mouse *ev)
 {
 	sbs_view *v = (sbs_view *)view;
 	geometry g;
@@ -762,7 +762,7 @@ static bool sbs_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 			return false;
 		set_cursor(v, v->rows[i].vis);
 		if (ev->kind == AD_MOUSE_DOUBLE_CLICK)
-			sbs_action(view, tui, AD_ACTION_FOLD_TOGGLE);
+			sbs_action(view, host, AD_ACTION_FOLD_TOGGLE);
 		return true;
 	}
 	return false;

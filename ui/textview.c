@@ -293,7 +293,7 @@ static void scroll_top(textview *tv, long delta)
 	tv->list.top = (size_t)t;
 }
 
-static bool action(ad_view *v, ad_tui *tui, ad_action a)
+static bool action(ad_view *v, ad_view_host *host, ad_action a)
 {
 	textview *tv = (textview *)v;
 	/* Rows wrap, so draw scrolls (list.height stays 0); a page is the
@@ -304,7 +304,7 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 	page = (long)ad_list_page_size(&pg, a == AD_ACTION_HALF_PAGE_UP ||
 					    a == AD_ACTION_HALF_PAGE_DOWN);
 
-	(void)tui;
+	(void)host;
 	switch (a) {
 	case AD_ACTION_MOVE_UP:
 		ad_list_move(&tv->list, -1);
@@ -373,12 +373,12 @@ static ad_search_result search(ad_view *v, const char *needle, int dir)
 	return ad_list_search(&tv->list, dir, row_matches, tv);
 }
 
-static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
+static bool mouse(ad_view *v, ad_view_host *host, const ad_mouse *ev)
 {
 	textview *tv = (textview *)v;
 	int y = ev->row - 1;
 
-	(void)tui;
+	(void)host;
 	switch (ev->kind) {
 	case AD_MOUSE_CLICK:
 	case AD_MOUSE_DOUBLE_CLICK:

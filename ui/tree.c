@@ -584,7 +584,7 @@ static void diag_notes(const ad_doc *doc, ad_text_note *notes, size_t *n, ad_buf
 	}
 }
 
-static void show(tree *t, ad_tui *tui)
+static void show(tree *t, ad_view_host *host)
 {
 	const row *r;
 	ad_buf title = AD_BUF_INIT, store = AD_BUF_INIT;
@@ -666,12 +666,12 @@ static void show(tree *t, ad_tui *tui)
 			diag_notes(doc, notes, &nnotes, &store, offsets);
 			start = 0;
 			end = ad_doc_size(doc);
-			if (vs->nerrors && tui) {
+			if (vs->nerrors && host) {
 				const ad_diag *d = ad_doc_diags(doc);
 
 				for (i = 0; i < n && d[i].severity != AD_DIAG_ERROR; i++)
 					;
-				ad_tui_message(tui, AD_SLOT_ERROR, "%s:%d:%d: %s", vs->v->path,
+				ad_host_message(host, AD_SLOT_ERROR, "%s:%d:%d: %s", vs->v->path,
 					       d[i].line, d[i].column, d[i].message);
 			}
 		} else if (r->kind == ROW_FRONTMATTER) {
@@ -731,17 +731,17 @@ static void show(tree *t, ad_tui *tui)
 	ad_buf_free(&store);
 }
 
-void ad_tree_show_selection(ad_view *v, ad_tui *tui)
+void ad_tree_show_selection(ad_view *v, ad_view_host *host)
 {
-	show((tree *)v, tui);
+	show((tree *)v, host);
 }
 
 /* ------------------------------------------------------------ actions */
 
-static void move_to(tree *t, ad_tui *tui, long pos)
+static void move_to(tree *t, ad_view_host *host, long pos)
 {
 	if (t->nrows && ad_list_goto(&t->list, pos < 0 ? 0 : (size_t)pos))
-		show(t, tui);
+		show(t, host);
 }
 
 static long parent_row(const tree *t, size_t i)
@@ -788,15 +788,15 @@ static void fold_all(tree *t, bool open)
 	t->dirty = true;
 }
 
-static void say(ad_tui *tui, ad_slot slot, const char *msg)
+static void say(ad_view_host *host, ad_slot slot, const char *msg)
 {
-	if (tui)
-		ad_tui_message(tui, slot, "%s", msg);
+	if (host)
+		ad_host_message(host, slot, "%s", msg);
 }
 
 /* The variants to compare: the marked ones, else those of the agent the
  * cursor is in.  Returns how many (0 when there is nothing to compare). */
-static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char **labels)
+static size_t to_compare(tree *t, ad_view_host *host, const ad_doc **docs, const char **labels)
 {
 	const row *r = &t->rows[t->list.cursor];
 	size_t n = 0, i, from = 0, to = t->nvars, ai;
@@ -805,7 +805,7 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 
 	if (!marked) {
 		if (r->kind != ROW_AGENT && vi < 0) {
-			say(tui, AD_SLOT_WARNING,
+			say(host, AD_SLOT_WARNING,
 			    "mark two or more variants with m, or select an agent, then press c");
 			return 0;
 		}
@@ -813,8 +813,8 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 		from = t->agents[ai].first;
 		to = from + t->agents[ai].a->nvariants;
 		if (to - from < 2) {
-			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING,
+			if (host)
+				ad_host_message(host, AD_SLOT_WARNING,
 					       "%s has one variant; mark variants with m to compare them",
 					       t->agents[ai].a->name);
 			return 0;
@@ -824,8 +824,8 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 		if ((marked && !t->vars[i].marked) || !var_doc(t, i))
 			continue;
 		if (n == AD_ALIGN_MAX_DOCS) {
-			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING,
+			if (host)
+				ad_host_message(host, AD_SLOT_WARNING,
 					       "at most %d variants can be compared at once",
 					       AD_ALIGN_MAX_DOCS);
 			return 0;
@@ -834,24 +834,24 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 		labels[n++] = t->vars[i].v->path;
 	}
 	if (n < 2) {
-		say(tui, AD_SLOT_WARNING,
+		say(host, AD_SLOT_WARNING,
 		    "mark two or more variants with m, or select an agent, then press c");
 		return 0;
 	}
 	return n;
 }
 
-static void compare(tree *t, ad_tui *tui)
+static void compare(tree *t, ad_view_host *host)
 {
 	const ad_doc *docs[AD_ALIGN_MAX_DOCS];
 	const char *labels[AD_ALIGN_MAX_DOCS];
 	const row *r = &t->rows[t->list.cursor];
 	ad_error err = AD_ERROR_INIT;
 	ad_view *view;
-	size_t n = to_compare(t, tui, docs, labels);
+	size_t n = to_compare(t, host, docs, labels);
 	int section = -1;
 
-	if (n < 2 || !tui)
+	if (n < 2 || !host)
 		return;
 	if (n == 2) {
 		/* Start at the section the cursor is on, when it is one of the
@@ -863,15 +863,15 @@ static void compare(tree *t, ad_tui *tui)
 		view = ad_matrix_view_new(docs, labels, n, &err);
 	}
 	if (!view) {
-		ad_tui_message(tui, AD_SLOT_ERROR, "cannot compare: %s",
+		ad_host_message(host, AD_SLOT_ERROR, "cannot compare: %s",
 			       err.message ? err.message : "unknown error");
 		ad_error_clear(&err);
 		return;
 	}
-	ad_tui_push_view(tui, view);
+	ad_host_push(host, view);
 }
 
-static bool action(ad_view *v, ad_tui *tui, ad_action a)
+static bool action(ad_view *v, ad_view_host *host, ad_action a)
 {
 	tree *t = (tree *)v;
 	long page, half, p, vi;
@@ -886,35 +886,35 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 	half = (long)ad_list_page_size(&t->list, true);
 	switch (a) {
 	case AD_ACTION_MOVE_UP:
-		move_to(t, tui, (long)t->list.cursor - 1);
+		move_to(t, host, (long)t->list.cursor - 1);
 		return true;
 	case AD_ACTION_MOVE_DOWN:
-		move_to(t, tui, (long)t->list.cursor + 1);
+		move_to(t, host, (long)t->list.cursor + 1);
 		return true;
 	case AD_ACTION_PAGE_UP:
-		move_to(t, tui, (long)t->list.cursor - page);
+		move_to(t, host, (long)t->list.cursor - page);
 		return true;
 	case AD_ACTION_PAGE_DOWN:
-		move_to(t, tui, (long)t->list.cursor + page);
+		move_to(t, host, (long)t->list.cursor + page);
 		return true;
 	case AD_ACTION_HALF_PAGE_UP:
-		move_to(t, tui, (long)t->list.cursor - half);
+		move_to(t, host, (long)t->list.cursor - half);
 		return true;
 	case AD_ACTION_HALF_PAGE_DOWN:
-		move_to(t, tui, (long)t->list.cursor + half);
+		move_to(t, host, (long)t->list.cursor + half);
 		return true;
 	case AD_ACTION_FIRST:
-		move_to(t, tui, 0);
+		move_to(t, host, 0);
 		return true;
 	case AD_ACTION_LAST:
-		move_to(t, tui, (long)t->nrows - 1);
+		move_to(t, host, (long)t->nrows - 1);
 		return true;
 	case AD_ACTION_LEFT:
 		if (row_has_children(t, &r) && row_is_open(t, &r)) {
 			set_open(t, &r, false);
 			rebuild(t);
 		} else if ((p = parent_row(t, t->list.cursor)) >= 0) {
-			move_to(t, tui, p);
+			move_to(t, host, p);
 		}
 		return true;
 	case AD_ACTION_RIGHT:
@@ -922,7 +922,7 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 			set_open(t, &r, true);
 			rebuild(t);
 		} else if (row_has_children(t, &r)) {
-			move_to(t, tui, (long)t->list.cursor + 1);
+			move_to(t, host, (long)t->list.cursor + 1);
 		}
 		return true;
 	case AD_ACTION_ENTER:
@@ -945,26 +945,26 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 		}
 		set_open(t, &r, !row_is_open(t, &r));
 		rebuild(t);
-		show(t, tui);
+		show(t, host);
 		return true;
 	case AD_ACTION_FOLD_ALL:
 	case AD_ACTION_UNFOLD_ALL:
 		fold_all(t, a == AD_ACTION_UNFOLD_ALL);
 		rebuild(t);
-		show(t, tui);
+		show(t, host);
 		return true;
 	case AD_ACTION_MARK:
 		vi = row_variant(&r);
 		if (vi < 0) {
-			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "only variants can be marked");
+			if (host)
+				ad_host_message(host, AD_SLOT_WARNING, "only variants can be marked");
 			return true;
 		}
 		t->vars[vi].marked = !t->vars[vi].marked;
 		t->nmarked += t->vars[vi].marked ? 1 : (size_t)-1;
 		return true;
 	case AD_ACTION_COMPARE:
-		compare(t, tui);
+		compare(t, host);
 		return true;
 	default:
 		return false;
@@ -1058,7 +1058,7 @@ static ad_search_result search(ad_view *v, const char *needle, int dir)
 	return res;
 }
 
-static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
+static bool mouse(ad_view *v, ad_view_host *host, const ad_mouse *ev)
 {
 	tree *t = (tree *)v;
 	size_t i;
@@ -1073,7 +1073,7 @@ static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
 		i = t->list.top + (size_t)(ev->row - 1);
 		if (i >= t->nrows)
 			return false;
-		move_to(t, tui, (long)i);
+		move_to(t, host, (long)i);
 		r = t->rows[i];
 		/* On the fold marker, or a double click: fold or unfold. */
 		if (row_has_children(t, &r) &&
@@ -1090,7 +1090,7 @@ static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
 		ad_list_scroll(&t->list, ev->kind == AD_MOUSE_WHEEL_UP ? -3 : 3, false);
 		/* The cursor stays on screen, and so is what the text shows. */
 		if (t->list.cursor != old)
-			show(t, tui);
+			show(t, host);
 		return true;
 	}
 	}

@@ -27,6 +27,7 @@
 
 #include "compare.h"
 #include "editor.h"
+#include "fileio.h"
 #include "help.h"
 #include "mergeview.h"
 #include "textview.h"
@@ -41,6 +42,7 @@
 #define PROMPT_MAX 256
 
 struct ad_tui {
+	ad_view_host host; /* first: what the views ask of the app */
 	char **paths;
 	size_t npaths;
 	ad_screen *scr;
@@ -70,9 +72,9 @@ struct ad_tui {
 	ad_buf prompt;
 	int pending; /* first key of a sequence, or -1 */
 	bool quit, full_redraw;
-	/* A view's question (ad_tui_ask): the prompt's text is the answer. */
+	/* A view's question (ad_host_ask): the prompt's text is the answer. */
 	ad_buf ask;
-	ad_tui_answer_fn ask_fn;
+	ad_view_answer_fn ask_fn;
 	void *ask_payload;
 	bool on_terminal; /* inside ad_tui_run_terminal() */
 	/* The command line's own variants (ad_tui_open_variants), borrowed. */
@@ -89,11 +91,14 @@ struct ad_tui {
 
 /* ------------------------------------------------------------ creation */
 
+static const ad_view_host_ops host_ops;
+
 ad_tui *ad_tui_new(const ad_tui_options *opts)
 {
 	ad_tui *tui = ad_xcalloc(1, sizeof(*tui));
 	size_t i;
 
+	tui->host.ops = &host_ops;
 	tui->npaths = opts->npaths;
 	tui->paths = ad_xcalloc(opts->npaths ? opts->npaths : 1, sizeof(char *));
 	for (i = 0; i < opts->npaths; i++)
@@ -190,7 +195,7 @@ static void open_browser(ad_tui *tui)
 	char msg[1024];
 
 	tui->tree = ad_tree_view_new(tui->ws, tui->text);
-	ad_tree_show_selection(tui->tree, tui);
+	ad_tree_show_selection(tui->tree, &tui->host);
 	if (tui->scan_status < 0)
 		ad_tui_message(tui, AD_SLOT_ERROR, "%s",
 			       ad_error_format(&tui->scan_err, msg, sizeof(msg)));
@@ -241,7 +246,7 @@ bool ad_tui_scanning(const ad_tui *tui)
 
 /* ------------------------------------------------------------ views */
 
-void ad_tui_push_view(ad_tui *tui, ad_view *view)
+static void push_view(ad_tui *tui, ad_view *view)
 {
 	if (tui->nstack == tui->capstack)
 		ad_xgrow((void **)&tui->stack, &tui->capstack, tui->nstack + 1, sizeof(*tui->stack));
@@ -298,7 +303,7 @@ int ad_tui_open_variants(ad_tui *tui, const ad_doc *const *docs, const ad_vsourc
 	tui->var_docs = docs;
 	tui->var_srcs = srcs;
 	tui->nvars = n;
-	ad_tui_push_view(tui, v);
+	push_view(tui, v);
 	return 0;
 }
 
@@ -564,7 +569,7 @@ static void view_action(ad_tui *tui, ad_action a)
 {
 	ad_view *v = ad_tui_focus(tui);
 
-	if (v && v->ops->action(v, tui, a))
+	if (v && v->ops->action(v, &tui->host, a))
 		return;
 	/* What the view had no use for. */
 	switch (a) {
@@ -599,7 +604,7 @@ static void view_action(ad_tui *tui, ad_action a)
 		size_t n = v && v->ops->variants ? v->ops->variants(v, &docs, &labels) : 0;
 
 		if (n >= 2)
-			ad_merge_view_open(tui, docs, labels, n);
+			ad_merge_view_open(&tui->host, docs, labels, n);
 		else
 			ad_tui_message(tui, AD_SLOT_WARNING,
 				       "nothing to merge here: compare variants (m, c), then M");
@@ -618,7 +623,7 @@ static void app_action(ad_tui *tui, ad_action a)
 		break;
 	case AD_ACTION_HELP:
 		if (!tui->nstack || strcmp(tui->stack[tui->nstack - 1]->ops->name, "help"))
-			ad_tui_push_view(tui, ad_help_view_new(tui->km));
+			push_view(tui, ad_help_view_new(tui->km));
 		break;
 	case AD_ACTION_REDRAW:
 		tui->full_redraw = true;
@@ -686,17 +691,17 @@ static void put_utf8(ad_buf *out, unsigned cp)
  * again. */
 static void answer_ask(ad_tui *tui, const char *answer)
 {
-	ad_tui_answer_fn fn = tui->ask_fn;
+	ad_view_answer_fn fn = tui->ask_fn;
 	void *payload = tui->ask_payload;
 	char *copy = answer ? ad_xstrdup(answer) : NULL;
 
 	tui->ask_fn = NULL;
 	tui->ask_payload = NULL;
-	fn(tui, payload, copy);
+	fn(&tui->host, payload, copy);
 	free(copy);
 }
 
-void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_answer_fn fn,
+static void ask(ad_tui *tui, const char *question, const char *initial, ad_view_answer_fn fn,
 		void *payload)
 {
 	tui->prompting = true;
@@ -848,7 +853,7 @@ bool ad_tui_mouse(ad_tui *tui, ad_mouse_kind kind, int row, int col)
 	ev.kind = kind;
 	ev.row = row - v->rect.row;
 	ev.col = col - v->rect.col;
-	v->ops->mouse(v, tui, &ev);
+	v->ops->mouse(v, &tui->host, &ev);
 	return !tui->quit;
 }
 
@@ -1249,7 +1254,7 @@ int ad_tui_run_terminal(ad_tui *tui, const ad_theme *mono_theme, bool no_color,
 
 /* Above the curses front end's loop, but it is the one other place that
  * suspends curses: the editor gets the terminal as the shell left it. */
-int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err)
+static int edit_file(ad_tui *tui, const char *path, ad_error *err)
 {
 	const char *cmd = ad_editor_command(!tui->on_terminal);
 	int rc;
@@ -1269,4 +1274,69 @@ int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err)
 		tui->full_redraw = true;
 	}
 	return rc;
+}
+
+/* ------------------------------------------------------------ the views' host */
+
+static void host_push(ad_view_host *h, ad_view *view)
+{
+	push_view((ad_tui *)h, view);
+}
+
+static void host_message(ad_view_host *h, ad_slot slot, const char *msg)
+{
+	ad_tui_message((ad_tui *)h, slot, "%s", msg);
+}
+
+static void host_ask(ad_view_host *h, const char *question, const char *initial,
+		     ad_view_answer_fn fn, void *payload)
+{
+	ask((ad_tui *)h, question, initial, fn, payload);
+}
+
+/* The text goes to the editor in a file of its own, and comes back. */
+static int host_edit_text(ad_view_host *h, const char *text, size_t len, const char *suffix,
+			  ad_buf *out, ad_error *err)
+{
+	char *path = NULL, *data = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = ad_editor_tempfile(&path, text, len, suffix, err)) < 0 ||
+	    (rc = edit_file((ad_tui *)h, path, err)) < 0 ||
+	    (rc = ad_read_file(&data, &n, path, AD_DOC_MAX_SIZE, err)) < 0)
+		goto done;
+	ad_buf_clear(out);
+	ad_buf_put(out, data, n);
+done:
+	if (path) {
+		unlink(path);
+		free(path);
+	}
+	free(data);
+	return rc;
+}
+
+static const ad_vsource *host_source_of(ad_view_host *h, const ad_doc *doc)
+{
+	return ad_tui_source_of((ad_tui *)h, doc);
+}
+
+static const char *host_output(ad_view_host *h)
+{
+	return ad_tui_output((ad_tui *)h);
+}
+
+static const ad_view_host_ops host_ops = {
+	.push = host_push,
+	.message = host_message,
+	.ask = host_ask,
+	.edit_text = host_edit_text,
+	.source_of = host_source_of,
+	.output = host_output,
+};
+
+ad_view_host *ad_tui_host(ad_tui *tui)
+{
+	return &tui->host;
 }
