@@ -43,20 +43,6 @@
 #define ROWS 50
 #define REDRAW_TARGET_US 2000.0
 
-/* The views only call these with an app; here there is none. */
-void ad_tui_push_view(ad_tui *tui, ad_view *view)
-{
-	(void)tui;
-	(void)view;
-}
-
-void ad_tui_message(ad_tui *tui, ad_slot slot, const char *fmt, ...)
-{
-	(void)tui;
-	(void)slot;
-	(void)fmt;
-}
-
 static double now_us(void)
 {
 	return bench_now() * 1e6;

@@ -294,6 +294,30 @@ static void test_request_opens_side_by_side(void **state)
 	ad_screen_free(scr);
 }
 
+/* With a host, Enter on two cells opens them side by side on its stack. */
+static void test_host_gets_side_by_side(void **state)
+{
+	fixture *fx = *state;
+	vt_host host;
+	size_t a, b;
+	int sa, sb;
+
+	vt_host_init(&host);
+	three(fx);
+	open_view(fx, 80, 12);
+	assert_true(fx->v->ops->search(fx->v, "examples", 1));
+	assert_true(fx->v->ops->action(fx->v, &host.base, AD_ACTION_ENTER));
+	assert_true(fx->v->ops->action(fx->v, &host.base, AD_ACTION_RIGHT));
+	assert_true(fx->v->ops->action(fx->v, &host.base, AD_ACTION_ENTER));
+	assert_int_equal(host.npushed, 1);
+	assert_string_equal(host.pushed[0]->ops->name, "sbs");
+	/* At the section the cursor was on: ## Examples. */
+	vt_assert_status(host.pushed[0], "change 5/7 \xC2\xB7 line 22/31");
+	/* Nothing was left for a caller without a host. */
+	assert_false(ad_matrix_view_request(fx->v, &a, &b, &sa, &sb));
+	vt_host_clear(&host);
+}
+
 /* Columns that do not fit scroll sideways with the cursor. */
 static void test_narrow(void **state)
 {
@@ -647,6 +671,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_narrow_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_gets_side_by_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wheel, setup, teardown),

@@ -541,6 +541,24 @@ static void test_identical(void **state)
 	vt_expect_screen(fx->scr, "sbs-identical-folded-70x12");
 }
 
+/* With a host, the view says what a key could not do. */
+static void test_host_messages(void **state)
+{
+	fixture *fx = *state;
+	vt_host host;
+	int k;
+
+	vt_host_init(&host);
+	open_view(fx, 80, 20, -1);
+	for (k = 0; k < 7; k++)
+		assert_true(fx->v->ops->action(fx->v, &host.base, AD_ACTION_NEXT_CHANGE));
+	assert_int_equal(host.msg.size, 0);
+	assert_true(fx->v->ops->action(fx->v, &host.base, AD_ACTION_NEXT_CHANGE));
+	assert_string_equal(ad_buf_cstr(&host.msg), "no next change");
+	assert_int_equal(host.npushed, 0);
+	vt_host_clear(&host);
+}
+
 /* Empty and blank files: no rows, and every key still works. */
 static void test_empty(void **state)
 {
@@ -860,6 +878,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fold_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_and_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_at_section, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_at_right_section, setup, teardown),

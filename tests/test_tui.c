@@ -382,6 +382,19 @@ static void test_tree_selection_shows_text(void **state)
 	assert_false(screen_has_quiet(fx->scr, " 1 ---"));
 }
 
+/* The first screen row holding s; fails the test if none. */
+static int row_with(const ad_screen *scr, const char *s)
+{
+	char buf[1024];
+	int r;
+
+	for (r = 0; r < ad_screen_rows(scr); r++)
+		if (strstr(tu_screen_row(scr, r, buf, sizeof(buf)), s))
+			return r;
+	fail_msg("no row holds '%s'", s);
+	return -1;
+}
+
 static void test_tree_marks_and_search(void **state)
 {
 	tree_fx *fx = *state;
@@ -408,10 +421,22 @@ static void test_tree_marks_and_search(void **state)
 	draw_tree(fx);
 	assert_int_equal(ad_screen_cell(fx->scr, 9, 4)->slot, AD_SLOT_SEARCH_MATCH);
 	assert_int_equal(ad_screen_cell(fx->scr, 9, 0)->slot, AD_SLOT_CURSOR);
-	assert_true(fx->tree->ops->search(fx->tree, "release", -1));
+	/* Back from v2.md, the search goes through the items folded inside
+	 * v1.md too, and unfolds it to show the match. */
+	assert_int_equal(fx->tree->ops->search(fx->tree, "release", -1), AD_SEARCH_FOUND);
 	draw_tree(fx);
-	assert_int_equal(ad_screen_cell(fx->scr, 6, 0)->slot, AD_SLOT_CURSOR);
+	assert_int_equal(ad_screen_cell(fx->scr, row_with(fx->scr, "Release Notes"), 0)->slot,
+			 AD_SLOT_CURSOR);
+	assert_true(screen_has(fx->scr, "\xe2\x96\xbe v1.md"));
 	assert_false(fx->tree->ops->search(fx->tree, "zzz", 1));
+	/* From the last match forward, the search wraps to the top. */
+	assert_int_equal(fx->tree->ops->search(fx->tree, "code-reviewer", 1), AD_SEARCH_WRAPPED);
+	draw_tree(fx);
+	assert_int_equal(ad_screen_cell(fx->scr, 1, 0)->slot, AD_SLOT_CURSOR);
+	/* Found once, then again from itself: the only match. */
+	assert_int_equal(fx->tree->ops->search(fx->tree, "skipped files", 1), AD_SEARCH_FOUND);
+	assert_int_equal(fx->tree->ops->search(fx->tree, "skipped files", 1), AD_SEARCH_ONLY);
+	assert_int_equal(fx->tree->ops->search(fx->tree, "skipped files", -1), AD_SEARCH_ONLY);
 }
 
 static void test_tree_mouse(void **state)

@@ -23,21 +23,54 @@
 
 #include "testutil.h"
 
-/* The views call these only with an app; unit tests drive them with a NULL
- * one, so reaching these is a failure. */
-void ad_tui_push_view(ad_tui *tui, ad_view *view)
+/* A host (view.h) that keeps what a view asks of it: the last message
+ * and the views pushed, for tests to look at.  vt_host_init() sets it up,
+ * vt_host_clear() frees what it kept. */
+typedef struct {
+	ad_view_host base;
+	ad_buf msg;
+	ad_slot slot;
+	ad_view *pushed[8];
+	size_t npushed;
+} vt_host;
+
+static void vt_host_push(ad_view_host *h, ad_view *view)
 {
-	(void)tui;
-	(void)view;
-	fail_msg("ad_tui_push_view called without an app");
+	vt_host *t = (vt_host *)h;
+
+	if (t->npushed == sizeof(t->pushed) / sizeof(t->pushed[0]))
+		fail_msg("too many views pushed");
+	t->pushed[t->npushed++] = view;
 }
 
-void ad_tui_message(ad_tui *tui, ad_slot slot, const char *fmt, ...)
+static void vt_host_message(ad_view_host *h, ad_slot slot, const char *msg)
 {
-	(void)tui;
-	(void)slot;
-	(void)fmt;
-	fail_msg("ad_tui_message called without an app");
+	vt_host *t = (vt_host *)h;
+
+	ad_buf_clear(&t->msg);
+	ad_buf_puts(&t->msg, msg);
+	t->slot = slot;
+}
+
+static const ad_view_host_ops vt_host_ops = {
+	.push = vt_host_push,
+	.message = vt_host_message,
+};
+
+static void vt_host_init(vt_host *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->base.ops = &vt_host_ops;
+}
+
+static void vt_host_clear(vt_host *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->npushed; i++)
+		ad_view_free(t->pushed[i]);
+	ad_buf_free(&t->msg);
+	t->npushed = 0;
 }
 
 static char *vt_path(const char *rel)

@@ -18,7 +18,7 @@ ad_view *ad_sbs_view_new_at(const ad_doc *a, const ad_doc *b, const char *label_
 			    ad_error *err);
 
 /* The matrix view's last request to compare two cells when it had no app
- * to open the side-by-side view in (tui NULL, as in unit tests): the
+ * to open the side-by-side view in (host NULL, as in unit tests): the
  * variants (left, right) and their sections in the row (-1 where absent).
  * False when nothing was requested. */
 bool ad_matrix_view_request(const ad_view *v, size_t *a, size_t *b, int *section_a,

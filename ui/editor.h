@@ -10,7 +10,7 @@
  * uses $AD_EDITOR only (tests point it at a script).
  *
  * Handing the terminal over (suspending curses) is the app's business:
- * ad_tui_edit_file() in tui.h wraps ad_editor_run().
+ * the app's edit_text (ad_view_host, view.h) wraps ad_editor_run().
  */
 #ifndef AD_EDITOR_H
 #define AD_EDITOR_H

@@ -18,6 +18,7 @@
 #include "align.h"
 #include "cmpviews.h"
 #include "fmdiff.h"
+#include "list.h"
 #include "pair.h"
 #include "sbsmodel.h"
 #include "screen.h"
@@ -57,9 +58,9 @@ typedef struct {
 	int title_w;        /* widest title, indented */
 	int cell_w;
 
-	size_t crow, ccol;  /* cursor */
-	size_t top, left;   /* first row and first variant column in sight */
-	int page;           /* rows in sight at the last draw */
+	ad_list list;       /* over rows: the cursor's row, the first in sight */
+	size_t ccol;        /* the cursor's variant */
+	size_t left;        /* first variant column in sight */
 	int ncols_fit;      /* variant columns in sight at the last draw */
 	bool marked;
 	size_t mrow_i, mcol;
@@ -305,6 +306,7 @@ static int build(matrix_view *v)
 			build_section(v, r++, arow);
 	}
 	v->nrows = r;
+	ad_list_set_count(&v->list, r);
 	v->title_w = 7; /* "section" */
 	for (r = 0; r < v->nrows; r++) {
 		int depth = v->rows[r].depth < MAX_INDENT ? v->rows[r].depth : MAX_INDENT;
@@ -428,7 +430,7 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 
 	v->base.rect = *r;
 	geom_of(v, r, &g);
-	v->page = g.body;
+	v->list.height = g.body > 0 ? (size_t)g.body : 0;
 	v->ncols_fit = g.ncols;
 	for (y = 0; y < r->rows; y++)
 		ad_screen_fill(scr, r->row + y, r->col, r->cols, ' ', AD_SLOT_DEFAULT);
@@ -438,12 +440,7 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 	 * (a resize may have hidden it). */
 	if (v->left + (size_t)g.ncols > v->n)
 		v->left = v->n > (size_t)g.ncols ? v->n - (size_t)g.ncols : 0;
-	if (v->top + (size_t)g.body > v->nrows)
-		v->top = v->nrows > (size_t)g.body ? v->nrows - (size_t)g.body : 0;
-	if (v->crow < v->top)
-		v->top = v->crow;
-	if (g.body > 0 && v->crow >= v->top + (size_t)g.body)
-		v->top = v->crow - (size_t)g.body + 1;
+	ad_list_follow(&v->list);
 	if (v->ccol < v->left)
 		v->left = v->ccol;
 	if (v->ccol >= v->left + (size_t)g.ncols)
@@ -460,12 +457,12 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 			 AD_CELL_BOLD | (focused && d == v->ccol ? AD_CELL_UNDERLINE : 0));
 	}
 	for (y = 0; y < g.body; y++) {
-		size_t i = v->top + (size_t)y;
+		size_t i = v->list.top + (size_t)y;
 		int row_y = r->row + 1 + y;
 
 		if (i >= v->nrows)
 			break;
-		draw_title(v, scr, row_y, r->col, g.tw, &v->rows[i], focused && i == v->crow);
+		draw_title(v, scr, row_y, r->col, g.tw, &v->rows[i], focused && i == v->list.cursor);
 		for (k = 0; k < g.ncols && v->left + (size_t)k < v->n; k++) {
 			size_t d = v->left + (size_t)k;
 			const cell *c = cell_at(v, i, d);
@@ -479,7 +476,7 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 			if (v->marked && v->mrow_i == i && v->mcol == d)
 				attrs |= AD_CELL_REVERSE;
 			ad_screen_puts(scr, row_y, x, w, buf, (ad_slot)c->slot, attrs);
-			if (focused && i == v->crow && d == v->ccol)
+			if (focused && i == v->list.cursor && d == v->ccol)
 				ad_screen_paint(scr, row_y, x, w, AD_SLOT_CURSOR, attrs);
 		}
 	}
@@ -489,29 +486,24 @@ static void matrix_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool fo
 
 static void clamp_cursor(matrix_view *v)
 {
-	if (v->crow >= v->nrows)
-		v->crow = v->nrows ? v->nrows - 1 : 0;
+	ad_list_follow(&v->list);
 	if (v->ccol >= v->n)
 		v->ccol = v->n - 1;
-	if (v->crow < v->top)
-		v->top = v->crow;
-	if (v->page > 0 && v->crow >= v->top + (size_t)v->page)
-		v->top = v->crow - (size_t)v->page + 1;
 	if (v->ccol < v->left)
 		v->left = v->ccol;
 	if (v->ncols_fit > 0 && v->ccol >= v->left + (size_t)v->ncols_fit)
 		v->left = v->ccol - (size_t)v->ncols_fit + 1;
 }
 
-static void compare_cells(matrix_view *v, ad_tui *tui)
+static void compare_cells(matrix_view *v, ad_view_host *host)
 {
 	size_t a = v->mcol, b = v->ccol;
-	const cell *ca = cell_at(v, v->crow, a), *cb = cell_at(v, v->crow, b);
+	const cell *ca = cell_at(v, v->list.cursor, a), *cb = cell_at(v, v->list.cursor, b);
 	ad_error err = AD_ERROR_INIT;
 	ad_view *sbs;
 
 	v->marked = false;
-	if (!tui) {
+	if (!host) {
 		v->requested = true;
 		v->req_a = a;
 		v->req_b = b;
@@ -522,87 +514,78 @@ static void compare_cells(matrix_view *v, ad_tui *tui)
 	sbs = ad_sbs_view_new_at(v->docs[a], v->docs[b], v->labels[a], v->labels[b], ca->sec,
 				 cb->sec, &err);
 	if (sbs)
-		ad_tui_push_view(tui, sbs);
+		ad_host_push(host, sbs);
 	else
-		ad_tui_message(tui, AD_SLOT_ERROR, "%s", err.message ? err.message
+		ad_host_message(host, AD_SLOT_ERROR, "%s", err.message ? err.message
 				: "cannot compare these variants");
 	ad_error_clear(&err);
 }
 
-static void enter(matrix_view *v, ad_tui *tui)
+static void enter(matrix_view *v, ad_view_host *host)
 {
 	if (!v->nrows)
 		return;
-	if (v->marked && v->mrow_i == v->crow && v->mcol == v->ccol) {
+	if (v->marked && v->mrow_i == v->list.cursor && v->mcol == v->ccol) {
 		v->marked = false;
 		return;
 	}
-	if (v->marked && v->mrow_i == v->crow) {
-		compare_cells(v, tui);
+	if (v->marked && v->mrow_i == v->list.cursor) {
+		compare_cells(v, host);
 		return;
 	}
 	v->marked = true;
-	v->mrow_i = v->crow;
+	v->mrow_i = v->list.cursor;
 	v->mcol = v->ccol;
-	if (tui)
-		ad_tui_message(tui, AD_SLOT_DEFAULT,
+	if (host)
+		ad_host_message(host, AD_SLOT_DEFAULT,
 			       "marked; Enter on another cell of this row compares the two");
 }
 
-static void next_differing(matrix_view *v, ad_tui *tui, int dir)
+static void next_differing(matrix_view *v, ad_view_host *host, int dir)
 {
-	size_t i = v->crow;
+	size_t i = v->list.cursor;
 
 	while (dir > 0 ? i + 1 < v->nrows : i > 0) {
 		i = dir > 0 ? i + 1 : i - 1;
 		if (v->rows[i].differs) {
-			v->crow = i;
+			v->list.cursor = i;
 			clamp_cursor(v);
 			return;
 		}
 	}
-	if (tui)
-		ad_tui_message(tui, AD_SLOT_DEFAULT, "no %s row with differences",
+	if (host)
+		ad_host_message(host, AD_SLOT_DEFAULT, "no %s row with differences",
 			       dir > 0 ? "next" : "previous");
 }
 
-static bool matrix_search(ad_view *view, const char *needle, int dir);
+static ad_search_result matrix_search(ad_view *view, const char *needle, int dir);
 
-static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
+static bool matrix_action(ad_view *view, ad_view_host *host, ad_action action)
 {
 	matrix_view *v = (matrix_view *)view;
-	size_t page = v->page > 1 ? (size_t)v->page : 1;
+	long page = (long)ad_list_page_size(&v->list, action == AD_ACTION_HALF_PAGE_UP ||
+							      action == AD_ACTION_HALF_PAGE_DOWN);
 
 	switch (action) {
 	case AD_ACTION_MOVE_UP:
-		if (v->crow > 0)
-			v->crow--;
+		ad_list_move(&v->list, -1);
 		break;
 	case AD_ACTION_MOVE_DOWN:
-		v->crow++;
+		ad_list_move(&v->list, 1);
 		break;
 	case AD_ACTION_PAGE_UP:
 	case AD_ACTION_HALF_PAGE_UP:
-		if (action == AD_ACTION_HALF_PAGE_UP)
-			page = page / 2 > 0 ? page / 2 : 1;
-		v->crow = v->crow > page ? v->crow - page : 0;
-		v->top = v->top > page ? v->top - page : 0;
+		ad_list_scroll(&v->list, -page, true);
 		break;
 	case AD_ACTION_PAGE_DOWN:
 	case AD_ACTION_HALF_PAGE_DOWN:
-		if (action == AD_ACTION_HALF_PAGE_DOWN)
-			page = page / 2 > 0 ? page / 2 : 1;
-		v->crow += page;
-		if (v->top + page + page <= v->nrows)
-			v->top += page;
-		else if (v->nrows > page)
-			v->top = v->nrows - page;
+		ad_list_scroll(&v->list, page, true);
 		break;
 	case AD_ACTION_FIRST:
-		v->crow = 0;
+		ad_list_goto(&v->list, 0);
 		break;
 	case AD_ACTION_LAST:
-		v->crow = v->nrows ? v->nrows - 1 : 0;
+		ad_list_goto(&v->list, v->nrows);
 		break;
 	case AD_ACTION_LEFT:
 		if (v->ccol > 0)
@@ -614,11 +597,11 @@ static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
 	case AD_ACTION_ENTER:
 	case AD_ACTION_MARK:
 	case AD_ACTION_COMPARE:
-		enter(v, tui);
+		enter(v, host);
 		break;
 	case AD_ACTION_NEXT_CHANGE:
 	case AD_ACTION_PREV_CHANGE:
-		next_differing(v, tui, action == AD_ACTION_NEXT_CHANGE ? 1 : -1);
+		next_differing(v, host, action == AD_ACTION_NEXT_CHANGE ? 1 : -1);
 		break;
 	case AD_ACTION_SEARCH_NEXT:
 	case AD_ACTION_SEARCH_PREV:
@@ -626,11 +609,11 @@ static bool matrix_action(ad_view *view, ad_tui *tui, ad_action action)
 			char *needle = ad_xstrdup(v->needle);
 
 			if (!matrix_search(view, needle, action == AD_ACTION_SEARCH_NEXT ? 1 : -1) &&
-			    tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "not found");
+			    host)
+				ad_host_message(host, AD_SLOT_WARNING, "not found");
 			free(needle);
 		} else {
-			next_differing(v, tui, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
+			next_differing(v, host, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
 		}
 		break;
 	default:
@@ -663,28 +646,35 @@ static bool row_matches(const matrix_view *v, size_t r, const char *needle)
 	return false;
 }
 
-static bool matrix_search(ad_view *view, const char *needle, int dir)
+typedef struct {
+	const matrix_view *v;
+	const char *needle;
+} match_ctx;
+
+static bool match_row(size_t r, void *payload)
+{
+	const match_ctx *c = payload;
+
+	return row_matches(c->v, r, c->needle);
+}
+
+static ad_search_result matrix_search(ad_view *view, const char *needle, int dir)
 {
 	matrix_view *v = (matrix_view *)view;
-	size_t k, i;
+	match_ctx ctx = { v, needle };
+	ad_search_result res;
 
 	free(v->needle);
 	v->needle = NULL;
 	if (!needle || !*needle)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	v->needle = ad_xstrdup(needle);
-	for (k = 1; k <= v->nrows; k++) {
-		i = dir < 0 ? (v->crow + v->nrows - k) % v->nrows : (v->crow + k) % v->nrows;
-		if (row_matches(v, i, needle)) {
-			v->crow = i;
-			clamp_cursor(v);
-			return true;
-		}
-	}
-	return false;
+	res = ad_list_search(&v->list, dir, match_row, &ctx);
+	clamp_cursor(v);
+	return res;
 }
 
-static bool matrix_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
+static bool matrix_mouse(ad_view *view, ad_view_host *host, const ad_mouse *ev)
 {
 	matrix_view *v = (matrix_view *)view;
 	mgeom g;
@@ -693,26 +683,19 @@ static bool matrix_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 	geom_of(v, &v->base.rect, &g);
 	switch (ev->kind) {
 	case AD_MOUSE_WHEEL_UP:
-		v->top = v->top > WHEEL_ROWS ? v->top - WHEEL_ROWS : 0;
-		if (v->crow >= v->top + (size_t)(g.body > 0 ? g.body : 1))
-			v->crow = v->top + (size_t)(g.body > 0 ? g.body : 1) - 1;
-		return true;
 	case AD_MOUSE_WHEEL_DOWN:
-		if (v->nrows > (size_t)g.body && v->top + WHEEL_ROWS + (size_t)g.body <= v->nrows)
-			v->top += WHEEL_ROWS;
-		else if (v->nrows > (size_t)g.body)
-			v->top = v->nrows - (size_t)g.body;
-		if (v->crow < v->top)
-			v->crow = v->top;
+		v->list.height = g.body > 0 ? (size_t)g.body : 0;
+		ad_list_scroll(&v->list, ev->kind == AD_MOUSE_WHEEL_UP ? -WHEEL_ROWS : WHEEL_ROWS,
+			       false);
 		return true;
 	case AD_MOUSE_CLICK:
 	case AD_MOUSE_DOUBLE_CLICK:
 		if (ev->row < 1 || ev->row > g.body)
 			return false;
-		r = v->top + (size_t)(ev->row - 1);
+		r = v->list.top + (size_t)(ev->row - 1);
 		if (r >= v->nrows)
 			return false;
-		v->crow = r;
+		v->list.cursor = r;
 		if (ev->col >= g.tw) {
 			size_t k = (size_t)((ev->col - g.tw) / (v->cell_w + 1));
 
@@ -721,7 +704,7 @@ static bool matrix_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 		}
 		clamp_cursor(v);
 		if (ev->kind == AD_MOUSE_DOUBLE_CLICK && ev->col >= g.tw)
-			enter(v, tui);
+			enter(v, host);
 		return true;
 	}
 	return false;
@@ -731,7 +714,7 @@ static void matrix_status(ad_view *view, ad_buf *out)
 {
 	matrix_view *v = (matrix_view *)view;
 
-	ad_buf_printf(out, "row %zu/%zu \xC2\xB7 variant %zu/%zu", v->nrows ? v->crow + 1 : 0,
+	ad_buf_printf(out, "row %zu/%zu \xC2\xB7 variant %zu/%zu", v->nrows ? v->list.cursor + 1 : 0,
 		      v->nrows, v->ccol + 1, v->n);
 	if (v->marked) {
 		ad_buf_puts(out, " \xC2\xB7 marked ");

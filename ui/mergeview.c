@@ -12,15 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmpviews.h"
-#include "editor.h"
-#include "fileio.h"
+#include "list.h"
 #include "mergeview.h"
 #include "screen.h"
 #include "term.h"
-#include "tui.h"
 
 #define HBAR 0x2500        /* '─' */
 #define VBAR 0x2502        /* '│' */
@@ -33,7 +30,7 @@
 
 typedef struct {
 	ad_view base;
-	ad_tui *tui;
+	ad_view_host *host;
 	ad_mergemodel *m;
 	size_t n;
 	char **labels;
@@ -48,9 +45,8 @@ typedef struct {
 	int *lines;
 	int *same;
 
-	size_t cur;           /* index into vis */
+	ad_list list;         /* over vis: the cursor, the first row in sight */
 	size_t ccol;          /* the variant under the cursor */
-	size_t top;           /* first vis row in sight */
 	size_t left;          /* first variant column in sight */
 	int list_rows;        /* rows of the list at the last draw */
 	int title_w;
@@ -79,8 +75,8 @@ static const ad_merge_row *cur_row(const merge_view *v, size_t *index)
 	if (!v->nvis)
 		return NULL;
 	if (index)
-		*index = v->vis[v->cur];
-	return ad_mergemodel_row(v->m, v->vis[v->cur]);
+		*index = v->vis[v->list.cursor];
+	return ad_mergemodel_row(v->m, v->vis[v->list.cursor]);
 }
 
 static void changed(merge_view *v)
@@ -97,13 +93,13 @@ static void say(merge_view *v, ad_slot slot, const char *fmt, ...)
 	ad_buf msg = AD_BUF_INIT, clean = AD_BUF_INIT;
 	va_list ap;
 
-	if (!v->tui)
+	if (!v->host)
 		return;
 	va_start(ap, fmt);
 	ad_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	ad_term_sanitize(&clean, ad_buf_cstr(&msg), msg.size, false);
-	ad_tui_message(v->tui, slot, "%s", ad_buf_cstr(&clean));
+	ad_host_message(v->host, slot, "%s", ad_buf_cstr(&clean));
 	ad_buf_free(&msg);
 	ad_buf_free(&clean);
 }
@@ -255,10 +251,8 @@ static void keep_in_sight(merge_view *v, const geometry *g)
 {
 	size_t h = g->list > 0 ? (size_t)g->list : 1;
 
-	if (v->cur < v->top)
-		v->top = v->cur;
-	if (v->cur >= v->top + h)
-		v->top = v->cur - h + 1;
+	v->list.height = h;
+	ad_list_follow(&v->list);
 	if (v->ccol < v->left)
 		v->left = v->ccol;
 	if (v->ccol >= v->left + (size_t)g->ncols)
@@ -380,10 +374,10 @@ static void draw_rows(merge_view *v, ad_screen *scr, const ad_rect *r, const geo
 			       AD_SLOT_PANE_TITLE, AD_CELL_BOLD);
 
 	for (y = 0; y < g->list; y++) {
-		size_t vi = v->top + (size_t)y, i;
+		size_t vi = v->list.top + (size_t)y, i;
 		const ad_merge_row *row;
 		int yy = r->row + 1 + y, indent;
-		bool cursor = focused && vi == v->cur;
+		bool cursor = focused && vi == v->list.cursor;
 		ad_slot ts;
 
 		if (vi >= v->nvis)
@@ -663,15 +657,7 @@ static void merge_draw(ad_view *view, ad_screen *scr, const ad_rect *r, bool foc
 
 static void move_cursor(merge_view *v, long d)
 {
-	long c = (long)v->cur + d;
-
-	if (!v->nvis)
-		return;
-	if (c < 0)
-		c = 0;
-	if (c >= (long)v->nvis)
-		c = (long)v->nvis - 1;
-	v->cur = (size_t)c;
+	ad_list_move(&v->list, d);
 }
 
 /* Says what a failed choice means. */
@@ -713,10 +699,9 @@ static void edit_row(merge_view *v)
 	const ad_merge_row *r = cur_row(v, &i);
 	ad_buf text = AD_BUF_INIT;
 	ad_error err = AD_ERROR_INIT;
-	char *path = NULL, *data = NULL;
-	size_t len = 0;
+	ad_buf data = AD_BUF_INIT;
 
-	if (!r || !v->tui)
+	if (!r || !v->host)
 		return;
 	if (r->kind == AD_MERGE_ROW_FRONTMATTER) {
 		say(v, AD_SLOT_WARNING, "edit the frontmatter's fields, one row each");
@@ -726,25 +711,21 @@ static void edit_row(merge_view *v)
 		say(v, AD_SLOT_WARNING, "no variant has this row");
 		goto done;
 	}
-	if (ad_editor_tempfile(&path, text.ptr ? text.ptr : "", text.size, ".md", &err) < 0 ||
-	    ad_tui_edit_file(v->tui, path, &err) < 0 ||
-	    ad_read_file(&data, &len, path, AD_DOC_MAX_SIZE, &err) < 0) {
+	if (ad_host_edit_text(v->host, text.ptr ? text.ptr : "", text.size, ".md", &data,
+			      &err) < 0) {
 		box_error(v, "not edited", &err);
 		goto done;
 	}
-	if (len == text.size && !memcmp(data, text.ptr ? text.ptr : "", len)) {
+	if (data.size == text.size && !memcmp(ad_buf_cstr(&data), text.ptr ? text.ptr : "",
+					      data.size)) {
 		say(v, AD_SLOT_DEFAULT, "unchanged");
 		goto done;
 	}
-	ad_mergemodel_set_text(v->m, i, data, len);
+	ad_mergemodel_set_text(v->m, i, ad_buf_cstr(&data), data.size);
 	changed(v);
 	say(v, AD_SLOT_DEFAULT, "edited: %s (P shows the result)", r->title);
 done:
-	if (path) {
-		unlink(path);
-		free(path);
-	}
-	free(data);
+	ad_buf_free(&data);
 	ad_buf_free(&text);
 	ad_error_clear(&err);
 }
@@ -762,8 +743,8 @@ static void default_output(merge_view *v, ad_buf *out)
 		ad_buf_puts(out, v->output);
 		return;
 	}
-	if (ad_tui_output(v->tui)) {
-		ad_buf_puts(out, ad_tui_output(v->tui));
+	if (ad_host_output(v->host)) {
+		ad_buf_puts(out, ad_host_output(v->host));
 		return;
 	}
 	for (d = 0; d < v->n; d++) {
@@ -800,11 +781,11 @@ static void report_write(merge_view *v, const char *path, const ad_merge_written
 
 static void do_write(merge_view *v, const char *path, bool force);
 
-static void on_confirm(ad_tui *tui, void *payload, const char *answer)
+static void on_confirm(ad_view_host *host, void *payload, const char *answer)
 {
 	merge_view *v = payload;
 
-	(void)tui;
+	(void)host;
 	if (answer && (answer[0] == 'y' || answer[0] == 'Y') && v->pending) {
 		char *path = ad_xstrdup(v->pending);
 
@@ -829,7 +810,7 @@ static void do_write(merge_view *v, const char *path, bool force)
 		v->pending = ad_xstrdup(path);
 		ad_term_sanitize(&q, path, strlen(path), false);
 		ad_buf_printf(&q, " %s; overwrite it? (y/N) ", err.message ? err.message : "exists");
-		ad_tui_ask(v->tui, ad_buf_cstr(&q), "", on_confirm, v);
+		ad_host_ask(v->host, ad_buf_cstr(&q), "", on_confirm, v);
 	} else if (rc < 0) {
 		box_error(v, "not written", &err);
 	} else {
@@ -840,13 +821,13 @@ static void do_write(merge_view *v, const char *path, bool force)
 	ad_buf_free(&q);
 }
 
-static void on_write_path(ad_tui *tui, void *payload, const char *answer)
+static void on_write_path(ad_view_host *host, void *payload, const char *answer)
 {
 	merge_view *v = payload;
 	size_t n;
 	char *path;
 
-	(void)tui;
+	(void)host;
 	if (!answer) {
 		say(v, AD_SLOT_DEFAULT, "not written");
 		return;
@@ -869,7 +850,7 @@ static void start_write(merge_view *v)
 	ad_buf q = AD_BUF_INIT, def = AD_BUF_INIT;
 	size_t e, w, n;
 
-	if (!v->tui)
+	if (!v->host)
 		return;
 	ad_mergemodel_finding_counts(v->m, &e, &w, &n);
 	ad_buf_puts(&q, "write");
@@ -879,7 +860,7 @@ static void start_write(merge_view *v)
 		ad_buf_printf(&q, "%s%zu warning%s", e ? ", " : " (check: ", w, w == 1 ? "" : "s");
 	ad_buf_puts(&q, e || w ? ") to: " : " to: ");
 	default_output(v, &def);
-	ad_tui_ask(v->tui, ad_buf_cstr(&q), ad_buf_cstr(&def), on_write_path, v);
+	ad_host_ask(v->host, ad_buf_cstr(&q), ad_buf_cstr(&def), on_write_path, v);
 	ad_buf_free(&q);
 	ad_buf_free(&def);
 }
@@ -887,13 +868,11 @@ static void start_write(merge_view *v)
 static void commit(merge_view *v)
 {
 	ad_error err = AD_ERROR_INIT;
-	ad_buf tmpl = AD_BUF_INIT;
+	ad_buf tmpl = AD_BUF_INIT, msg = AD_BUF_INIT;
 	ad_git_commit_result res;
-	char *path = NULL, *msg = NULL;
-	size_t len = 0;
 
 	memset(&res, 0, sizeof(res));
-	if (!v->tui)
+	if (!v->host)
 		return;
 	if (ad_mergemodel_written_path(v->m) && ad_mergemodel_modified(v->m)) {
 		show_box(v, AD_SLOT_WARNING,
@@ -906,13 +885,12 @@ static void commit(merge_view *v)
 		goto done;
 	}
 	ad_mergemodel_commit_template(v->m, &tmpl);
-	if (ad_editor_tempfile(&path, tmpl.ptr ? tmpl.ptr : "", tmpl.size, ".txt", &err) < 0 ||
-	    ad_tui_edit_file(v->tui, path, &err) < 0 ||
-	    ad_read_file(&msg, &len, path, AD_DOC_MAX_SIZE, &err) < 0) {
+	if (ad_host_edit_text(v->host, tmpl.ptr ? tmpl.ptr : "", tmpl.size, ".txt", &msg,
+			      &err) < 0) {
 		box_error(v, "not committed", &err);
 		goto done;
 	}
-	if (ad_mergemodel_commit(v->m, msg, &res, &err) < 0) {
+	if (ad_mergemodel_commit(v->m, ad_buf_cstr(&msg), &res, &err) < 0) {
 		box_error(v, "not committed", &err);
 		goto done;
 	}
@@ -923,11 +901,7 @@ static void commit(merge_view *v)
 	else
 		say(v, AD_SLOT_DEFAULT, "nothing to commit: %s is as HEAD has it", res.path);
 done:
-	if (path) {
-		unlink(path);
-		free(path);
-	}
-	free(msg);
+	ad_buf_free(&msg);
 	ad_git_commit_result_clear(&res);
 	ad_buf_free(&tmpl);
 	ad_error_clear(&err);
@@ -940,12 +914,12 @@ static void next_differing(merge_view *v, int dir)
 	size_t k;
 
 	for (k = 1; k < v->nvis; k++) {
-		long c = (long)v->cur + dir * (long)k;
+		long c = (long)v->list.cursor + dir * (long)k;
 
 		if (c < 0 || c >= (long)v->nvis)
 			break;
 		if (ad_mergemodel_row(v->m, v->vis[c])->differs) {
-			v->cur = (size_t)c;
+			v->list.cursor = (size_t)c;
 			return;
 		}
 	}
@@ -989,13 +963,13 @@ static bool preview_action(merge_view *v, ad_action a)
 	return true;
 }
 
-static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
+static bool merge_action(ad_view *view, ad_view_host *host, ad_action a)
 {
 	merge_view *v = (merge_view *)view;
 	size_t i;
 	int rc;
 
-	(void)tui;
+	(void)host;
 	if (v->box) {
 		/* The message is read: the key only dismisses it. */
 		free(v->box);
@@ -1028,18 +1002,18 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 	case AD_ACTION_PAGE_DOWN:
 	case AD_ACTION_HALF_PAGE_UP:
 	case AD_ACTION_HALF_PAGE_DOWN: {
-		long page = v->list_rows > 1 ? v->list_rows : 1;
+		ad_list pg = { .height = v->list_rows > 0 ? (size_t)v->list_rows : 0 };
+		long page = (long)ad_list_page_size(&pg, a == AD_ACTION_HALF_PAGE_UP ||
+							  a == AD_ACTION_HALF_PAGE_DOWN);
 
-		if (a == AD_ACTION_HALF_PAGE_UP || a == AD_ACTION_HALF_PAGE_DOWN)
-			page = page / 2 > 0 ? page / 2 : 1;
 		move_cursor(v, a == AD_ACTION_PAGE_UP || a == AD_ACTION_HALF_PAGE_UP ? -page : page);
 		return true;
 	}
 	case AD_ACTION_FIRST:
-		v->cur = 0;
+		ad_list_goto(&v->list, 0);
 		return true;
 	case AD_ACTION_LAST:
-		v->cur = v->nvis ? v->nvis - 1 : 0;
+		ad_list_goto(&v->list, v->nvis);
 		return true;
 	case AD_ACTION_LEFT:
 		if (v->ccol > 0)
@@ -1087,7 +1061,7 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 		/* Shown rows keep their places; the cursor follows the section. */
 		for (i = 0; i < v->nvis; i++)
 			if (v->vis[i] == (size_t)rc)
-				v->cur = i;
+				v->list.cursor = i;
 		changed(v);
 		return true;
 	case AD_ACTION_UNION:
@@ -1124,35 +1098,33 @@ static bool merge_action(ad_view *view, ad_tui *tui, ad_action a)
 
 /* ------------------------------------------------------------ search, mouse, status */
 
-static bool merge_search(ad_view *view, const char *needle, int dir)
+static bool match_row(size_t c, void *payload)
+{
+	const merge_view *v = payload;
+	const char *title = ad_mergemodel_row(v->m, v->vis[c])->title;
+	size_t at;
+
+	return ad_view_find(title, strlen(title), v->needle, 0, &at);
+}
+
+static ad_search_result merge_search(ad_view *view, const char *needle, int dir)
 {
 	merge_view *v = (merge_view *)view;
-	size_t k, at;
 
 	free(v->needle);
 	v->needle = needle && *needle ? ad_xstrdup(needle) : NULL;
-	if (!v->needle || !v->nvis)
-		return false;
-	for (k = 1; k <= v->nvis; k++) {
-		size_t c = dir < 0 ? (v->cur + v->nvis - k) % v->nvis : (v->cur + k) % v->nvis;
-
-		const char *title = ad_mergemodel_row(v->m, v->vis[c])->title;
-
-		if (ad_view_find(title, strlen(title), v->needle, 0, &at)) {
-			v->cur = c;
-			return true;
-		}
-	}
-	return false;
+	if (!v->needle)
+		return AD_SEARCH_NOT_FOUND;
+	return ad_list_search(&v->list, dir, match_row, v);
 }
 
-static bool merge_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
+static bool merge_mouse(ad_view *view, ad_view_host *host, const ad_mouse *ev)
 {
 	merge_view *v = (merge_view *)view;
 	geometry g;
 	int k;
 
-	(void)tui;
+	(void)host;
 	if (v->box) {
 		free(v->box);
 		v->box = NULL;
@@ -1169,9 +1141,9 @@ static bool merge_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 	if (v->preview)
 		return false;
 	geometry_of(v, &v->base.rect, &g);
-	if (ev->row < 1 || ev->row > g.list || v->top + (size_t)(ev->row - 1) >= v->nvis)
+	if (ev->row < 1 || ev->row > g.list || v->list.top + (size_t)(ev->row - 1) >= v->nvis)
 		return false;
-	v->cur = v->top + (size_t)(ev->row - 1);
+	v->list.cursor = v->list.top + (size_t)(ev->row - 1);
 	k = (ev->col - g.tw) / (g.cw + 1);
 	if (ev->col >= g.tw && k < g.ncols && v->left + (size_t)k < v->n)
 		v->ccol = v->left + (size_t)k;
@@ -1188,7 +1160,7 @@ static void merge_status(ad_view *view, ad_buf *out)
 	if (v->preview) {
 		ad_buf_puts(out, "preview");
 	} else {
-		ad_buf_printf(out, "row %zu/%zu \xC2\xB7 variant %zu/%zu", v->nvis ? v->cur + 1 : 0,
+		ad_buf_printf(out, "row %zu/%zu \xC2\xB7 variant %zu/%zu", v->nvis ? v->list.cursor + 1 : 0,
 			      v->nvis, v->ccol + 1, v->n);
 	}
 	if (ad_mergemodel_modified(v->m))
@@ -1262,7 +1234,7 @@ static void measure_cells(merge_view *v)
 	}
 }
 
-ad_view *ad_merge_view_new(ad_tui *tui, const ad_doc *const *docs, const char *const *labels,
+ad_view *ad_merge_view_new(ad_view_host *host, const ad_doc *const *docs, const char *const *labels,
 			   size_t n, ad_error *err)
 {
 	const ad_vsource **srcs;
@@ -1277,11 +1249,11 @@ ad_view *ad_merge_view_new(ad_tui *tui, const ad_doc *const *docs, const char *c
 	}
 	v = ad_xcalloc(1, sizeof(*v));
 	v->base.ops = &merge_ops;
-	v->tui = tui;
+	v->host = host;
 	v->n = n;
 	srcs = ad_xcalloc(n, sizeof(*srcs));
 	for (i = 0; i < n; i++)
-		srcs[i] = ad_tui_source_of(tui, docs[i]);
+		srcs[i] = ad_host_source_of(host, docs[i]);
 	rc = ad_mergemodel_new(&v->m, docs, srcs, n, err);
 	free(srcs);
 	if (rc < 0) {
@@ -1302,6 +1274,7 @@ ad_view *ad_merge_view_new(ad_tui *tui, const ad_doc *const *docs, const char *c
 		if (r->blank)
 			continue;
 		v->vis[v->nvis++] = i;
+		ad_list_set_count(&v->list, v->nvis);
 		row_title(r, &b);
 		w = 2 * (r->depth < MAX_INDENT ? r->depth : MAX_INDENT) +
 		    ad_text_width(b.ptr, b.size) + 2;
@@ -1318,21 +1291,21 @@ ad_mergemodel *ad_merge_view_model(ad_view *view)
 	return view && view->ops == &merge_ops ? ((merge_view *)view)->m : NULL;
 }
 
-void ad_merge_view_open(ad_tui *tui, const ad_doc *const *docs, const char *const *labels,
+void ad_merge_view_open(ad_view_host *host, const ad_doc *const *docs, const char *const *labels,
 			size_t n)
 {
 	ad_error err = AD_ERROR_INIT;
 	ad_view *v;
 
-	if (!tui)
+	if (!host)
 		return;
-	v = ad_merge_view_new(tui, docs, labels, n, &err);
+	v = ad_merge_view_new(host, docs, labels, n, &err);
 	if (!v) {
-		ad_tui_message(tui, AD_SLOT_ERROR, "cannot merge: %s",
+		ad_host_message(host, AD_SLOT_ERROR, "cannot merge: %s",
 			       err.message ? err.message : "unknown error");
 	} else {
-		ad_tui_push_view(tui, v);
-		ad_tui_message(tui, AD_SLOT_DEFAULT,
+		ad_host_push(host, v);
+		ad_host_message(host, AD_SLOT_DEFAULT,
 			       "merge: 1-9 take a variant's version, + adds, d drops, P previews, W writes");
 	}
 	ad_error_clear(&err);

@@ -26,21 +26,21 @@
 #include "view.h"
 
 /*
- * A merge of n (2 or more) documents, labels naming their columns.  tui
+ * A merge of n (2 or more) documents, labels naming their columns.  host
  * (may be NULL, as in unit tests) tells where each document came from
- * (ad_tui_source_of) and where to write by default (ad_tui_output); with
+ * (ad_host_source_of) and where to write by default (ad_host_output); with
  * no app, every variant is a file at its document's path, and nothing can
  * be asked, edited or written.
  */
-ad_view *ad_merge_view_new(ad_tui *tui, const ad_doc *const *docs, const char *const *labels,
+ad_view *ad_merge_view_new(ad_view_host *host, const ad_doc *const *docs, const char *const *labels,
 			   size_t n, ad_error *err);
 
 /* The view's model (for tests); borrowed. */
 ad_mergemodel *ad_merge_view_model(ad_view *v);
 
-/* Opens a merge of the documents on top of tui's views, or says in the
+/* Opens a merge of the documents on top of host's views, or says in the
  * status bar why it cannot (for the views that start one). */
-void ad_merge_view_open(ad_tui *tui, const ad_doc *const *docs, const char *const *labels,
+void ad_merge_view_open(ad_view_host *host, const ad_doc *const *docs, const char *const *labels,
 			size_t n);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmpviews.h"
+#include "list.h"
 #include "sbsmodel.h"
 #include "screen.h"
 #include "term.h"
@@ -492,15 +493,15 @@ static void scroll_by(sbs_view *v, long n, bool move_cursor)
 	scroll_to_cursor(v, &g);
 }
 
-static void goto_change(sbs_view *v, ad_tui *tui, int dir)
+static void goto_change(sbs_view *v, ad_view_host *host, int dir)
 {
 	geometry g;
 	size_t k, h, ctx;
 	long found = -1;
 
 	if (!v->nchg) {
-		if (tui)
-			ad_tui_message(tui, AD_SLOT_DEFAULT, "no changes");
+		if (host)
+			ad_host_message(host, AD_SLOT_DEFAULT, "no changes");
 		return;
 	}
 	if (dir > 0) {
@@ -514,8 +515,8 @@ static void goto_change(sbs_view *v, ad_tui *tui, int dir)
 				found = (long)k;
 	}
 	if (found < 0) {
-		if (tui)
-			ad_tui_message(tui, AD_SLOT_DEFAULT, "%s change",
+		if (host)
+			ad_host_message(host, AD_SLOT_DEFAULT, "%s change",
 				       dir > 0 ? "no next" : "no previous");
 		return;
 	}
@@ -574,9 +575,9 @@ static void fold_unchanged(sbs_view *v)
 	refold(v);
 }
 
-static bool sbs_search(ad_view *view, const char *needle, int dir);
+static ad_search_result sbs_search(ad_view *view, const char *needle, int dir);
 
-static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
+static bool sbs_action(ad_view *view, ad_view_host *host, ad_action action)
 {
 	sbs_view *v = (sbs_view *)view;
 	geometry g;
@@ -649,10 +650,10 @@ static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
 		scroll_to_cursor(v, &g);
 		return true;
 	case AD_ACTION_NEXT_CHANGE:
-		goto_change(v, tui, 1);
+		goto_change(v, host, 1);
 		return true;
 	case AD_ACTION_PREV_CHANGE:
-		goto_change(v, tui, -1);
+		goto_change(v, host, -1);
 		return true;
 	case AD_ACTION_SEARCH_NEXT:
 	case AD_ACTION_SEARCH_PREV:
@@ -660,11 +661,11 @@ static bool sbs_action(ad_view *view, ad_tui *tui, ad_action action)
 			char *needle = ad_xstrdup(v->needle);
 
 			if (!sbs_search(view, needle, action == AD_ACTION_SEARCH_NEXT ? 1 : -1) &&
-			    tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "not found");
+			    host)
+				ad_host_message(host, AD_SLOT_WARNING, "not found");
 			free(needle);
 		} else {
-			goto_change(v, tui, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
+			goto_change(v, host, action == AD_ACTION_SEARCH_NEXT ? 1 : -1);
 		}
 		return true;
 	default:
@@ -680,19 +681,34 @@ static bool row_matches(const ad_sbs_row *row, const char *needle)
 	       contains(row->side[1].text, row->side[1].len, needle);
 }
 
-static bool sbs_search(ad_view *view, const char *needle, int dir)
+typedef struct {
+	const ad_sbsmodel *m;
+	const char *needle;
+} match_ctx;
+
+static bool match_row(size_t i, void *payload)
+{
+	const match_ctx *c = payload;
+	const ad_sbs_row *row = ad_sbsmodel_row(c->m, i);
+
+	return row->kind != AD_SBS_ROW_FOLD && row_matches(row, c->needle);
+}
+
+static ad_search_result sbs_search(ad_view *view, const char *needle, int dir)
 {
 	sbs_view *v = (sbs_view *)view;
-	size_t n = ad_sbsmodel_row_count(v->m), k, i, j, from;
-	const ad_sbs_row *cur;
+	size_t n = ad_sbsmodel_row_count(v->m), i = 0, j, from;
+	const ad_sbs_row *cur, *row;
+	match_ctx ctx = { v->m, needle };
+	ad_search_result res;
 
 	free(v->needle);
 	v->needle = NULL;
 	if (!needle || !*needle)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	v->needle = ad_xstrdup(needle);
 	if (!n || !v->nvis)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	/* Model rows in order hold every block unfolded (the folded row of a
 	 * block comes after its rows), so a match inside a folded block is
 	 * found too, and its block opened. */
@@ -700,31 +716,30 @@ static bool sbs_search(ad_view *view, const char *needle, int dir)
 	cur = ad_sbsmodel_row(v->m, from);
 	if (cur->kind == AD_SBS_ROW_FOLD)
 		from = (size_t)ad_sbsmodel_block(v->m, (size_t)cur->block)->first;
-	for (k = 1; k <= n; k++) {
-		const ad_sbs_row *row;
-
-		i = dir < 0 ? (from + n - k) % n : (from + k) % n;
-		row = ad_sbsmodel_row(v->m, i);
-		if (row->kind == AD_SBS_ROW_FOLD || !row_matches(row, needle))
-			continue;
-		if (v->folded[row->block]) {
-			v->folded[row->block] = false;
-			rebuild_vis(v);
-		}
-		for (j = 0; j < v->nvis; j++) {
-			if ((size_t)v->vis[j] == i) {
-				set_cursor(v, j);
-				break;
-			}
-		}
-		return true;
+	res = ad_list_find(n, from, dir, match_row, &ctx, &i);
+	if (res == AD_SEARCH_NOT_FOUND)
+		return res;
+	/* On a folded row, the match in its block is not where the cursor
+	 * was. */
+	if (res == AD_SEARCH_ONLY && cur->kind == AD_SBS_ROW_FOLD)
+		res = AD_SEARCH_FOUND;
+	row = ad_sbsmodel_row(v->m, i);
+	if (v->folded[row->block]) {
+		v->folded[row->block] = false;
+		rebuild_vis(v);
 	}
-	return false;
+	for (j = 0; j < v->nvis; j++) {
+		if ((size_t)v->vis[j] == i) {
+			set_cursor(v, j);
+			break;
+		}
+	}
+	return res;
 }
 
 /* ------------------------------------------------------------ mouse, status */
 
-static bool sbs_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
+static bool sbs_mouse(ad_view *view, ad_view_host *host, const ad_mouse *ev)
 {
 	sbs_view *v = (sbs_view *)view;
 	geometry g;
@@ -747,7 +762,7 @@ static bool sbs_mouse(ad_view *view, ad_tui *tui, const ad_mouse *ev)
 			return false;
 		set_cursor(v, v->rows[i].vis);
 		if (ev->kind == AD_MOUSE_DOUBLE_CLICK)
-			sbs_action(view, tui, AD_ACTION_FOLD_TOGGLE);
+			sbs_action(view, host, AD_ACTION_FOLD_TOGGLE);
 		return true;
 	}
 	return false;

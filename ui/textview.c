@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list.h"
 #include "term.h"
 #include "textview.h"
 
@@ -27,7 +28,7 @@ typedef struct {
 	int label_w;
 	const ad_doc *doc;
 	int first_line, nlines;
-	size_t cursor, top;
+	ad_list list; /* rows: the notes, then the lines */
 	int hscroll;
 	bool wrap;
 	char *needle;
@@ -188,17 +189,17 @@ static void ensure_visible(textview *tv, int cols)
 	size_t i;
 	int used;
 
-	if (tv->cursor < tv->top)
-		tv->top = tv->cursor;
+	if (tv->list.cursor < tv->list.top)
+		tv->list.top = tv->list.cursor;
 	if (tv->height <= 0)
 		return;
 	for (;;) {
 		used = 0;
-		for (i = tv->top; i <= tv->cursor && used <= tv->height; i++)
+		for (i = tv->list.top; i <= tv->list.cursor && used <= tv->height; i++)
 			used += wrapped_rows(tv, i, cols);
-		if (used <= tv->height || tv->top >= tv->cursor)
+		if (used <= tv->height || tv->list.top >= tv->list.cursor)
 			break;
-		tv->top++;
+		tv->list.top++;
 	}
 }
 
@@ -225,17 +226,17 @@ static void draw(ad_view *v, ad_screen *scr, const ad_rect *r, bool focused)
 				       AD_SLOT_DIM, 0);
 		return;
 	}
-	if (tv->cursor >= nrows(tv))
-		tv->cursor = nrows(tv) - 1;
+	if (tv->list.cursor >= nrows(tv))
+		tv->list.cursor = nrows(tv) - 1;
 	ensure_visible(tv, r->cols);
 
 	y = 0;
-	for (i = tv->top; i < nrows(tv) && y < tv->height; i++) {
+	for (i = tv->list.top; i < nrows(tv) && y < tv->height; i++) {
 		const note *n;
 		size_t len, off = 0;
 		const char *s = row_text(tv, i, &len, &n);
 		int ind = indent_of(tv, n, r->cols), w = r->cols - ind;
-		bool cur = focused && i == tv->cursor;
+		bool cur = focused && i == tv->list.cursor;
 
 		/* The left part: a line number or a note's label. */
 		if (n) {
@@ -281,62 +282,53 @@ static void draw(ad_view *v, ad_screen *scr, const ad_rect *r, bool focused)
 	}
 }
 
-static void move_cursor(textview *tv, long delta)
-{
-	long n = (long)nrows(tv), c = (long)tv->cursor + delta;
-
-	if (c >= n)
-		c = n - 1;
-	if (c < 0)
-		c = 0;
-	tv->cursor = (size_t)c;
-}
-
 static void scroll_top(textview *tv, long delta)
 {
-	long n = (long)nrows(tv), t = (long)tv->top + delta;
+	long n = (long)nrows(tv), t = (long)tv->list.top + delta;
 
 	if (t > n - 1)
 		t = n - 1;
 	if (t < 0)
 		t = 0;
-	tv->top = (size_t)t;
+	tv->list.top = (size_t)t;
 }
 
-static bool action(ad_view *v, ad_tui *tui, ad_action a)
+static bool action(ad_view *v, ad_view_host *host, ad_action a)
 {
 	textview *tv = (textview *)v;
-	long page = tv->height > 1 ? tv->height - 1 : 1;
+	/* Rows wrap, so draw scrolls (list.height stays 0); a page is the
+	 * pane's height less one row, as in less. */
+	ad_list pg = { .height = tv->height > 0 ? (size_t)tv->height : 0, .overlap = 1 };
+	long page;
 
-	(void)tui;
+	page = (long)ad_list_page_size(&pg, a == AD_ACTION_HALF_PAGE_UP ||
+					    a == AD_ACTION_HALF_PAGE_DOWN);
+
+	(void)host;
 	switch (a) {
 	case AD_ACTION_MOVE_UP:
-		move_cursor(tv, -1);
+		ad_list_move(&tv->list, -1);
 		return true;
 	case AD_ACTION_MOVE_DOWN:
-		move_cursor(tv, 1);
+		ad_list_move(&tv->list, 1);
 		return true;
 	case AD_ACTION_PAGE_UP:
 	case AD_ACTION_HALF_PAGE_UP:
-		if (a == AD_ACTION_HALF_PAGE_UP)
-			page = page / 2 > 0 ? page / 2 : 1;
 		scroll_top(tv, -page);
-		move_cursor(tv, -page);
+		ad_list_move(&tv->list, -page);
 		return true;
 	case AD_ACTION_PAGE_DOWN:
 	case AD_ACTION_HALF_PAGE_DOWN:
-		if (a == AD_ACTION_HALF_PAGE_DOWN)
-			page = page / 2 > 0 ? page / 2 : 1;
 		scroll_top(tv, page);
-		move_cursor(tv, page);
-		if (tv->cursor < tv->top)
-			tv->cursor = tv->top;
+		ad_list_move(&tv->list, page);
+		if (tv->list.cursor < tv->list.top)
+			tv->list.cursor = tv->list.top;
 		return true;
 	case AD_ACTION_FIRST:
-		tv->cursor = tv->top = 0;
+		tv->list.cursor = tv->list.top = 0;
 		return true;
 	case AD_ACTION_LAST:
-		move_cursor(tv, (long)nrows(tv));
+		ad_list_move(&tv->list, (long)nrows(tv));
 		return true;
 	case AD_ACTION_LEFT:
 		if (tv->wrap)
@@ -357,53 +349,52 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 	}
 }
 
-static bool search(ad_view *v, const char *needle, int dir)
+/* Row i holds tv->needle, in its text or its label. */
+static bool row_matches(size_t i, void *payload)
+{
+	const textview *tv = payload;
+	const note *nt;
+	size_t len, at;
+	const char *s = row_text(tv, i, &len, &nt);
+
+	return ad_view_find(s, len, tv->needle, 0, &at) ||
+	       (nt && nt->label && ad_view_find(nt->label, strlen(nt->label), tv->needle, 0, &at));
+}
+
+static ad_search_result search(ad_view *v, const char *needle, int dir)
 {
 	textview *tv = (textview *)v;
-	size_t n = nrows(tv), k, at;
 
 	free(tv->needle);
 	tv->needle = NULL;
-	if (!needle || !*needle || n == 0)
-		return false;
+	if (!needle || !*needle)
+		return AD_SEARCH_NOT_FOUND;
 	tv->needle = ad_xstrdup(needle);
-	for (k = 1; k <= n; k++) {
-		size_t i = dir < 0 ? (tv->cursor + n - k % n) % n : (tv->cursor + k) % n;
-		const note *nt;
-		size_t len;
-		const char *s = row_text(tv, i, &len, &nt);
-
-		if (ad_view_find(s, len, needle, 0, &at) ||
-		    (nt && nt->label && ad_view_find(nt->label, strlen(nt->label), needle, 0, &at))) {
-			tv->cursor = i;
-			return true;
-		}
-	}
-	return false;
+	return ad_list_search(&tv->list, dir, row_matches, tv);
 }
 
-static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
+static bool mouse(ad_view *v, ad_view_host *host, const ad_mouse *ev)
 {
 	textview *tv = (textview *)v;
 	int y = ev->row - 1;
 
-	(void)tui;
+	(void)host;
 	switch (ev->kind) {
 	case AD_MOUSE_CLICK:
 	case AD_MOUSE_DOUBLE_CLICK:
 		if (y < 0 || y >= tv->nrowmap || tv->rowmap[y] < 0)
 			return false;
-		tv->cursor = (size_t)tv->rowmap[y];
+		tv->list.cursor = (size_t)tv->rowmap[y];
 		return true;
 	case AD_MOUSE_WHEEL_UP:
 		scroll_top(tv, -3);
-		move_cursor(tv, -3);
+		ad_list_move(&tv->list, -3);
 		return true;
 	case AD_MOUSE_WHEEL_DOWN:
 		scroll_top(tv, 3);
-		move_cursor(tv, 3);
-		if (tv->cursor < tv->top)
-			tv->cursor = tv->top;
+		ad_list_move(&tv->list, 3);
+		if (tv->list.cursor < tv->list.top)
+			tv->list.cursor = tv->list.top;
 		return true;
 	}
 	return false;
@@ -415,11 +406,11 @@ static void status(ad_view *v, ad_buf *out)
 
 	if (nrows(tv) == 0)
 		return;
-	if (tv->cursor >= tv->nnotes && tv->nlines > 0)
-		ad_buf_printf(out, "line %d/%d", tv->first_line + (int)(tv->cursor - tv->nnotes),
+	if (tv->list.cursor >= tv->nnotes && tv->nlines > 0)
+		ad_buf_printf(out, "line %d/%d", tv->first_line + (int)(tv->list.cursor - tv->nnotes),
 			      tv->first_line + tv->nlines - 1);
 	else
-		ad_buf_printf(out, "%zu/%zu", tv->cursor + 1, nrows(tv));
+		ad_buf_printf(out, "%zu/%zu", tv->list.cursor + 1, nrows(tv));
 	if (tv->nlines > 0)
 		ad_buf_puts(out, tv->wrap ? "  wrap" : "  cut");
 }
@@ -480,6 +471,7 @@ void ad_text_view_set(ad_view *v, const char *title, const ad_text_note *notes,
 		}
 		tv->nnotes = nnotes;
 	}
+	tv->list.cursor = tv->list.top = 0;
 	tv->doc = doc;
 	tv->first_line = tv->nlines = 0;
 	if (doc && end > start && start < ad_doc_size(doc)) {
@@ -488,7 +480,7 @@ void ad_text_view_set(ad_view *v, const char *title, const ad_text_note *notes,
 		tv->first_line = ad_doc_line_of(doc, start);
 		tv->nlines = ad_doc_line_of(doc, end - 1) - tv->first_line + 1;
 	}
-	tv->cursor = tv->top = 0;
+	ad_list_set_count(&tv->list, nrows(tv));
 	tv->hscroll = 0;
 }
 
@@ -499,5 +491,5 @@ size_t ad_text_view_rows(const ad_view *v)
 
 size_t ad_text_view_cursor(const ad_view *v)
 {
-	return ((const textview *)v)->cursor;
+	return ((const textview *)v)->list.cursor;
 }

@@ -13,6 +13,7 @@
 
 #include "align.h"
 #include "compare.h"
+#include "list.h"
 #include "textview.h"
 #include "tree.h"
 
@@ -69,8 +70,10 @@ typedef struct {
 	row *rows;
 	size_t nrows, cap;
 	bool dirty;
-	size_t cursor, top;
+	ad_list list; /* over rows */
 	int height;
+	row *all; /* scratch for search: every item's row, unfolded */
+	size_t nall, capall;
 	char *needle;
 	ad_buf tmp, tmp2;
 } tree;
@@ -212,7 +215,8 @@ static void push_row(tree *t, row_kind kind, int depth, size_t item, int sub)
 	r->sub = sub;
 }
 
-static void push_variant_rows(tree *t, size_t vi)
+/* all: as if every item were unfolded. */
+static void push_variant_rows(tree *t, size_t vi, bool all)
 {
 	const variant_st *vs = &t->vars[vi];
 	const ad_frontmatter *fm = var_fm(t, vi);
@@ -222,7 +226,7 @@ static void push_variant_rows(tree *t, size_t vi)
 
 	if (fm) {
 		push_row(t, ROW_FRONTMATTER, 2, vi, -1);
-		for (f = 0; vs->fm_open && f < fm->nfields; f++)
+		for (f = 0; (all || vs->fm_open) && f < fm->nfields; f++)
 			push_row(t, ROW_FIELD, 3, vi, (int)f);
 	}
 	for (i = 0; i < n; i++) {
@@ -232,7 +236,7 @@ static void push_variant_rows(tree *t, size_t vi)
 		if (secs[i].blank)
 			continue;
 		push_row(t, ROW_SECTION, 2 + secs[i].depth, vi, (int)i);
-		if (!vs->sec_open || !vs->sec_open[i])
+		if (!all && (!vs->sec_open || !vs->sec_open[i]))
 			closed_depth = secs[i].depth;
 	}
 }
@@ -242,44 +246,53 @@ static bool same_item(const row *a, const row *b)
 	return a->kind == b->kind && a->item == b->item && a->sub == b->sub;
 }
 
-static void rebuild(tree *t)
+/* The rows shown into t->rows; all: every item's, as if unfolded. */
+static void collect(tree *t, bool all)
 {
-	row keep = { ROW_NONE, 0, 0, -1 };
 	size_t ai, vi, k;
 
-	if (!t->dirty)
-		return;
-	if (t->cursor < t->nrows)
-		keep = t->rows[t->cursor];
 	t->nrows = 0;
 	for (ai = 0; ai < t->nagents; ai++) {
 		const agent_st *as = &t->agents[ai];
 
 		push_row(t, ROW_AGENT, 0, ai, -1);
-		if (!as->open)
+		if (!all && !as->open)
 			continue;
 		for (vi = as->first; vi < as->first + as->a->nvariants; vi++) {
 			push_row(t, ROW_VARIANT, 1, vi, -1);
-			if (t->vars[vi].open)
-				push_variant_rows(t, vi);
+			if (all || t->vars[vi].open)
+				push_variant_rows(t, vi, all);
 		}
 	}
 	if (t->nskipped) {
 		push_row(t, ROW_SKIPPED_HEAD, 0, 0, -1);
-		for (k = 0; t->skipped_open && k < t->nskipped; k++)
+		for (k = 0; (all || t->skipped_open) && k < t->nskipped; k++)
 			push_row(t, ROW_SKIPPED, 1, k, -1);
 	}
+}
+
+static void rebuild(tree *t)
+{
+	row keep = { ROW_NONE, 0, 0, -1 };
+	size_t k;
+
+	if (!t->dirty)
+		return;
+	if (t->list.cursor < t->nrows)
+		keep = t->rows[t->list.cursor];
+	collect(t, false);
+	ad_list_set_count(&t->list, t->nrows);
 	t->dirty = false;
 
 	/* The same item, else the nearest shown item that holds it. */
-	t->cursor = 0;
+	t->list.cursor = 0;
 	while (keep.kind != ROW_NONE) {
 		size_t nsec;
 		const ad_section *secs;
 
 		for (k = 0; k < t->nrows; k++) {
 			if (same_item(&t->rows[k], &keep)) {
-				t->cursor = k;
+				t->list.cursor = k;
 				return;
 			}
 		}
@@ -537,18 +550,12 @@ static void draw(ad_view *v, ad_screen *scr, const ad_rect *r, bool focused)
 			       "no agent definitions found", AD_SLOT_DIM, 0);
 		return;
 	}
-	if (t->cursor >= t->nrows)
-		t->cursor = t->nrows - 1;
-	if (t->cursor < t->top)
-		t->top = t->cursor;
-	if (t->cursor >= t->top + (size_t)t->height)
-		t->top = t->cursor - (size_t)t->height + 1;
-	if (t->top + (size_t)t->height > t->nrows)
-		t->top = t->nrows > (size_t)t->height ? t->nrows - (size_t)t->height : 0;
+	t->list.height = (size_t)t->height;
+	ad_list_follow(&t->list);
 
-	for (i = t->top, y = 0; i < t->nrows && y < t->height; i++, y++) {
+	for (i = t->list.top, y = 0; i < t->nrows && y < t->height; i++, y++) {
 		draw_row(t, scr, r->row + 1 + y, r->col, r->cols, &t->rows[i],
-			 i != t->cursor ? 0 : focused ? 1 : -1);
+			 i != t->list.cursor ? 0 : focused ? 1 : -1);
 	}
 }
 
@@ -577,7 +584,7 @@ static void diag_notes(const ad_doc *doc, ad_text_note *notes, size_t *n, ad_buf
 	}
 }
 
-static void show(tree *t, ad_tui *tui)
+static void show(tree *t, ad_view_host *host)
 {
 	const row *r;
 	ad_buf title = AD_BUF_INIT, store = AD_BUF_INIT;
@@ -593,7 +600,7 @@ static void show(tree *t, ad_tui *tui)
 		ad_text_view_set(t->text, "", NULL, 0, NULL, 0, 0);
 		return;
 	}
-	r = &t->rows[t->cursor];
+	r = &t->rows[t->list.cursor];
 	switch (r->kind) {
 	case ROW_AGENT: {
 		const agent_st *as = &t->agents[r->item];
@@ -659,12 +666,12 @@ static void show(tree *t, ad_tui *tui)
 			diag_notes(doc, notes, &nnotes, &store, offsets);
 			start = 0;
 			end = ad_doc_size(doc);
-			if (vs->nerrors && tui) {
+			if (vs->nerrors && host) {
 				const ad_diag *d = ad_doc_diags(doc);
 
 				for (i = 0; i < n && d[i].severity != AD_DIAG_ERROR; i++)
 					;
-				ad_tui_message(tui, AD_SLOT_ERROR, "%s:%d:%d: %s", vs->v->path,
+				ad_host_message(host, AD_SLOT_ERROR, "%s:%d:%d: %s", vs->v->path,
 					       d[i].line, d[i].column, d[i].message);
 			}
 		} else if (r->kind == ROW_FRONTMATTER) {
@@ -724,26 +731,17 @@ static void show(tree *t, ad_tui *tui)
 	ad_buf_free(&store);
 }
 
-void ad_tree_show_selection(ad_view *v, ad_tui *tui)
+void ad_tree_show_selection(ad_view *v, ad_view_host *host)
 {
-	show((tree *)v, tui);
+	show((tree *)v, host);
 }
 
 /* ------------------------------------------------------------ actions */
 
-static void move_to(tree *t, ad_tui *tui, long pos)
+static void move_to(tree *t, ad_view_host *host, long pos)
 {
-	size_t old = t->cursor;
-
-	if (t->nrows == 0)
-		return;
-	if (pos < 0)
-		pos = 0;
-	if (pos >= (long)t->nrows)
-		pos = (long)t->nrows - 1;
-	t->cursor = (size_t)pos;
-	if (t->cursor != old)
-		show(t, tui);
+	if (t->nrows && ad_list_goto(&t->list, pos < 0 ? 0 : (size_t)pos))
+		show(t, host);
 }
 
 static long parent_row(const tree *t, size_t i)
@@ -790,24 +788,24 @@ static void fold_all(tree *t, bool open)
 	t->dirty = true;
 }
 
-static void say(ad_tui *tui, ad_slot slot, const char *msg)
+static void say(ad_view_host *host, ad_slot slot, const char *msg)
 {
-	if (tui)
-		ad_tui_message(tui, slot, "%s", msg);
+	if (host)
+		ad_host_message(host, slot, "%s", msg);
 }
 
 /* The variants to compare: the marked ones, else those of the agent the
  * cursor is in.  Returns how many (0 when there is nothing to compare). */
-static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char **labels)
+static size_t to_compare(tree *t, ad_view_host *host, const ad_doc **docs, const char **labels)
 {
-	const row *r = &t->rows[t->cursor];
+	const row *r = &t->rows[t->list.cursor];
 	size_t n = 0, i, from = 0, to = t->nvars, ai;
 	bool marked = t->nmarked > 0;
 	long vi = row_variant(r);
 
 	if (!marked) {
 		if (r->kind != ROW_AGENT && vi < 0) {
-			say(tui, AD_SLOT_WARNING,
+			say(host, AD_SLOT_WARNING,
 			    "mark two or more variants with m, or select an agent, then press c");
 			return 0;
 		}
@@ -815,8 +813,8 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 		from = t->agents[ai].first;
 		to = from + t->agents[ai].a->nvariants;
 		if (to - from < 2) {
-			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING,
+			if (host)
+				ad_host_message(host, AD_SLOT_WARNING,
 					       "%s has one variant; mark variants with m to compare them",
 					       t->agents[ai].a->name);
 			return 0;
@@ -826,8 +824,8 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 		if ((marked && !t->vars[i].marked) || !var_doc(t, i))
 			continue;
 		if (n == AD_ALIGN_MAX_DOCS) {
-			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING,
+			if (host)
+				ad_host_message(host, AD_SLOT_WARNING,
 					       "at most %d variants can be compared at once",
 					       AD_ALIGN_MAX_DOCS);
 			return 0;
@@ -836,24 +834,24 @@ static size_t to_compare(tree *t, ad_tui *tui, const ad_doc **docs, const char *
 		labels[n++] = t->vars[i].v->path;
 	}
 	if (n < 2) {
-		say(tui, AD_SLOT_WARNING,
+		say(host, AD_SLOT_WARNING,
 		    "mark two or more variants with m, or select an agent, then press c");
 		return 0;
 	}
 	return n;
 }
 
-static void compare(tree *t, ad_tui *tui)
+static void compare(tree *t, ad_view_host *host)
 {
 	const ad_doc *docs[AD_ALIGN_MAX_DOCS];
 	const char *labels[AD_ALIGN_MAX_DOCS];
-	const row *r = &t->rows[t->cursor];
+	const row *r = &t->rows[t->list.cursor];
 	ad_error err = AD_ERROR_INIT;
 	ad_view *view;
-	size_t n = to_compare(t, tui, docs, labels);
+	size_t n = to_compare(t, host, docs, labels);
 	int section = -1;
 
-	if (n < 2 || !tui)
+	if (n < 2 || !host)
 		return;
 	if (n == 2) {
 		/* Start at the section the cursor is on, when it is one of the
@@ -865,55 +863,58 @@ static void compare(tree *t, ad_tui *tui)
 		view = ad_matrix_view_new(docs, labels, n, &err);
 	}
 	if (!view) {
-		ad_tui_message(tui, AD_SLOT_ERROR, "cannot compare: %s",
+		ad_host_message(host, AD_SLOT_ERROR, "cannot compare: %s",
 			       err.message ? err.message : "unknown error");
 		ad_error_clear(&err);
 		return;
 	}
-	ad_tui_push_view(tui, view);
+	ad_host_push(host, view);
 }
 
-static bool action(ad_view *v, ad_tui *tui, ad_action a)
+static bool action(ad_view *v, ad_view_host *host, ad_action a)
 {
 	tree *t = (tree *)v;
-	long page = t->height > 1 ? t->height - 1 : 1, p, vi;
+	long page, half, p, vi;
 	row r;
 
 	rebuild(t);
 	if (t->nrows == 0)
 		return false;
-	r = t->rows[t->cursor];
+	r = t->rows[t->list.cursor];
+	t->list.overlap = 1;
+	page = (long)ad_list_page_size(&t->list, false);
+	half = (long)ad_list_page_size(&t->list, true);
 	switch (a) {
 	case AD_ACTION_MOVE_UP:
-		move_to(t, tui, (long)t->cursor - 1);
+		move_to(t, host, (long)t->list.cursor - 1);
 		return true;
 	case AD_ACTION_MOVE_DOWN:
-		move_to(t, tui, (long)t->cursor + 1);
+		move_to(t, host, (long)t->list.cursor + 1);
 		return true;
 	case AD_ACTION_PAGE_UP:
-		move_to(t, tui, (long)t->cursor - page);
+		move_to(t, host, (long)t->list.cursor - page);
 		return true;
 	case AD_ACTION_PAGE_DOWN:
-		move_to(t, tui, (long)t->cursor + page);
+		move_to(t, host, (long)t->list.cursor + page);
 		return true;
 	case AD_ACTION_HALF_PAGE_UP:
-		move_to(t, tui, (long)t->cursor - (page + 1) / 2);
+		move_to(t, host, (long)t->list.cursor - half);
 		return true;
 	case AD_ACTION_HALF_PAGE_DOWN:
-		move_to(t, tui, (long)t->cursor + (page + 1) / 2);
+		move_to(t, host, (long)t->list.cursor + half);
 		return true;
 	case AD_ACTION_FIRST:
-		move_to(t, tui, 0);
+		move_to(t, host, 0);
 		return true;
 	case AD_ACTION_LAST:
-		move_to(t, tui, (long)t->nrows - 1);
+		move_to(t, host, (long)t->nrows - 1);
 		return true;
 	case AD_ACTION_LEFT:
 		if (row_has_children(t, &r) && row_is_open(t, &r)) {
 			set_open(t, &r, false);
 			rebuild(t);
-		} else if ((p = parent_row(t, t->cursor)) >= 0) {
-			move_to(t, tui, p);
+		} else if ((p = parent_row(t, t->list.cursor)) >= 0) {
+			move_to(t, host, p);
 		}
 		return true;
 	case AD_ACTION_RIGHT:
@@ -921,7 +922,7 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 			set_open(t, &r, true);
 			rebuild(t);
 		} else if (row_has_children(t, &r)) {
-			move_to(t, tui, (long)t->cursor + 1);
+			move_to(t, host, (long)t->list.cursor + 1);
 		}
 		return true;
 	case AD_ACTION_ENTER:
@@ -937,66 +938,127 @@ static bool action(ad_view *v, ad_tui *tui, ad_action a)
 	case AD_ACTION_FOLD_TOGGLE:
 		if (!row_has_children(t, &r)) {
 			/* A leaf folds what holds it, as in vim. */
-			if ((p = parent_row(t, t->cursor)) < 0)
+			if ((p = parent_row(t, t->list.cursor)) < 0)
 				return true;
-			t->cursor = (size_t)p;
+			t->list.cursor = (size_t)p;
 			r = t->rows[p];
 		}
 		set_open(t, &r, !row_is_open(t, &r));
 		rebuild(t);
-		show(t, tui);
+		show(t, host);
 		return true;
 	case AD_ACTION_FOLD_ALL:
 	case AD_ACTION_UNFOLD_ALL:
 		fold_all(t, a == AD_ACTION_UNFOLD_ALL);
 		rebuild(t);
-		show(t, tui);
+		show(t, host);
 		return true;
 	case AD_ACTION_MARK:
 		vi = row_variant(&r);
 		if (vi < 0) {
-			if (tui)
-				ad_tui_message(tui, AD_SLOT_WARNING, "only variants can be marked");
+			if (host)
+				ad_host_message(host, AD_SLOT_WARNING, "only variants can be marked");
 			return true;
 		}
 		t->vars[vi].marked = !t->vars[vi].marked;
 		t->nmarked += t->vars[vi].marked ? 1 : (size_t)-1;
 		return true;
 	case AD_ACTION_COMPARE:
-		compare(t, tui);
+		compare(t, host);
 		return true;
 	default:
 		return false;
 	}
 }
 
-static bool search(ad_view *v, const char *needle, int dir)
+/* t->all[i]'s label holds the needle. */
+static bool all_matches(size_t i, void *payload)
+{
+	tree *t = payload;
+	size_t at;
+
+	ad_buf_clear(&t->tmp);
+	row_label(t, &t->all[i], &t->tmp);
+	return ad_view_find(t->tmp.ptr, t->tmp.size, t->needle, 0, &at);
+}
+
+/* Unfolds what holds r, so that it is shown. */
+static void reveal(tree *t, const row *r)
+{
+	size_t n;
+	const ad_section *secs;
+	int p;
+
+	switch (r->kind) {
+	case ROW_SKIPPED:
+		t->skipped_open = true;
+		break;
+	case ROW_VARIANT:
+		t->agents[t->vars[r->item].agent].open = true;
+		break;
+	case ROW_FRONTMATTER:
+	case ROW_FIELD:
+	case ROW_SECTION:
+		t->agents[t->vars[r->item].agent].open = true;
+		t->vars[r->item].open = true;
+		ensure_sec_state(t, r->item);
+		if (r->kind == ROW_FIELD)
+			t->vars[r->item].fm_open = true;
+		if (r->kind != ROW_SECTION || !t->vars[r->item].sec_open)
+			break;
+		secs = sections(t, r->item, &n);
+		for (p = secs[r->sub].parent; p >= 0; p = secs[p].parent)
+			t->vars[r->item].sec_open[p] = 1;
+		break;
+	default:
+		break;
+	}
+	t->dirty = true;
+}
+
+/* Searches every item, folded or not, and unfolds what holds the match. */
+static ad_search_result search(ad_view *v, const char *needle, int dir)
 {
 	tree *t = (tree *)v;
-	size_t k, at;
+	row cur, *rows;
+	size_t nrows, cap, from = 0, at = 0, k;
+	ad_search_result res;
 
 	free(t->needle);
 	t->needle = NULL;
 	rebuild(t);
 	if (!needle || !*needle || t->nrows == 0)
-		return false;
+		return AD_SEARCH_NOT_FOUND;
 	t->needle = ad_xstrdup(needle);
-	for (k = 1; k <= t->nrows; k++) {
-		size_t i = dir < 0 ? (t->cursor + t->nrows - k % t->nrows) % t->nrows
-				   : (t->cursor + k) % t->nrows;
-
-		ad_buf_clear(&t->tmp);
-		row_label(t, &t->rows[i], &t->tmp);
-		if (ad_view_find(t->tmp.ptr, t->tmp.size, needle, 0, &at)) {
-			t->cursor = i;
-			show(t, NULL);
-			return true;
+	cur = t->rows[t->list.cursor];
+	/* collect() fills t->rows: lend it the scratch array. */
+	rows = t->rows, nrows = t->nrows, cap = t->cap;
+	t->rows = t->all, t->nrows = 0, t->cap = t->capall;
+	collect(t, true);
+	t->all = t->rows, t->nall = t->nrows, t->capall = t->cap;
+	t->rows = rows, t->nrows = nrows, t->cap = cap;
+	for (k = 0; k < t->nall; k++)
+		if (same_item(&t->all[k], &cur)) {
+			from = k;
+			break;
 		}
+	res = ad_list_find(t->nall, from, dir, all_matches, t, &at);
+	if (res == AD_SEARCH_NOT_FOUND)
+		return res;
+	if (!same_item(&t->all[at], &cur)) {
+		reveal(t, &t->all[at]);
+		/* rebuild() keeps the cursor on its item: put it on the match. */
+		t->list.cursor = t->nrows;
+		rebuild(t);
+		for (k = 0; k < t->nrows; k++)
+			if (same_item(&t->rows[k], &t->all[at]))
+				t->list.cursor = k;
 	}
-	return false;
+	show(t, NULL);
+	return res;
 }
 
-static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
+static bool mouse(ad_view *v, ad_view_host *host, const ad_mouse *ev)
 {
 	tree *t = (tree *)v;
 	size_t i;
@@ -1008,10 +1070,10 @@ static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
 	case AD_MOUSE_DOUBLE_CLICK:
 		if (ev->row < 1)
 			return false;
-		i = t->top + (size_t)(ev->row - 1);
+		i = t->list.top + (size_t)(ev->row - 1);
 		if (i >= t->nrows)
 			return false;
-		move_to(t, tui, (long)i);
+		move_to(t, host, (long)i);
 		r = t->rows[i];
 		/* On the fold marker, or a double click: fold or unfold. */
 		if (row_has_children(t, &r) &&
@@ -1023,19 +1085,12 @@ static bool mouse(ad_view *v, ad_tui *tui, const ad_mouse *ev)
 		return true;
 	case AD_MOUSE_WHEEL_UP:
 	case AD_MOUSE_WHEEL_DOWN: {
-		long d = ev->kind == AD_MOUSE_WHEEL_UP ? -3 : 3, top = (long)t->top + d;
-		long maxtop = (long)t->nrows - (t->height > 0 ? t->height : 1);
+		size_t old = t->list.cursor;
 
-		if (top > maxtop)
-			top = maxtop;
-		if (top < 0)
-			top = 0;
-		t->top = (size_t)top;
+		ad_list_scroll(&t->list, ev->kind == AD_MOUSE_WHEEL_UP ? -3 : 3, false);
 		/* The cursor stays on screen, and so is what the text shows. */
-		if (t->cursor < t->top)
-			move_to(t, tui, (long)t->top);
-		else if (t->height > 0 && t->cursor >= t->top + (size_t)t->height)
-			move_to(t, tui, (long)(t->top + (size_t)t->height - 1));
+		if (t->list.cursor != old)
+			show(t, host);
 		return true;
 	}
 	}
@@ -1048,7 +1103,7 @@ static void status(ad_view *v, ad_buf *out)
 
 	rebuild(t);
 	if (t->nrows)
-		ad_buf_printf(out, "%zu/%zu", t->cursor + 1, t->nrows);
+		ad_buf_printf(out, "%zu/%zu", t->list.cursor + 1, t->nrows);
 	if (t->nmarked)
 		ad_buf_printf(out, "  %zu marked", t->nmarked);
 }
@@ -1066,6 +1121,7 @@ static void view_free(ad_view *v)
 	free(t->agents);
 	free(t->skipped);
 	free(t->rows);
+	free(t->all);
 	free(t->needle);
 	ad_buf_free(&t->tmp);
 	ad_buf_free(&t->tmp2);

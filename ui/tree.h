@@ -28,7 +28,7 @@ ad_view *ad_tree_view_new(const ad_workspace *ws, ad_view *text);
 
 /* Shows the selected item in the text view again (after the tree is made,
  * or when the text pane was changed by something else). */
-void ad_tree_show_selection(ad_view *v, ad_tui *tui);
+void ad_tree_show_selection(ad_view *v, ad_view_host *host);
 
 size_t ad_tree_marked_count(const ad_view *v);
 /* Total variants and agents shown. */

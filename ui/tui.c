@@ -27,6 +27,7 @@
 
 #include "compare.h"
 #include "editor.h"
+#include "fileio.h"
 #include "help.h"
 #include "mergeview.h"
 #include "textview.h"
@@ -42,6 +43,7 @@
 #define PROMPT_MAX 256
 
 struct ad_tui {
+	ad_view_host host; /* first: what the views ask of the app */
 	char **paths;
 	size_t npaths;
 	ad_screen *scr;
@@ -69,13 +71,11 @@ struct ad_tui {
 	bool prompting;
 	int prompt_dir;
 	ad_buf prompt;
-	char *needle;
-	int search_dir;
 	int pending; /* first key of a sequence, or -1 */
 	bool quit, full_redraw;
-	/* A view's question (ad_tui_ask): the prompt's text is the answer. */
+	/* A view's question (ad_host_ask): the prompt's text is the answer. */
 	ad_buf ask;
-	ad_tui_answer_fn ask_fn;
+	ad_view_answer_fn ask_fn;
 	void *ask_payload;
 	bool on_terminal; /* inside ad_tui_run_terminal() */
 	/* The command line's own variants (ad_tui_open_variants), borrowed. */
@@ -92,11 +92,14 @@ struct ad_tui {
 
 /* ------------------------------------------------------------ creation */
 
+static const ad_view_host_ops host_ops;
+
 ad_tui *ad_tui_new(const ad_tui_options *opts)
 {
 	ad_tui *tui = ad_xcalloc(1, sizeof(*tui));
 	size_t i;
 
+	tui->host.ops = &host_ops;
 	tui->npaths = opts->npaths;
 	tui->paths = ad_xcalloc(opts->npaths ? opts->npaths : 1, sizeof(char *));
 	for (i = 0; i < opts->npaths; i++)
@@ -110,7 +113,6 @@ ad_tui *ad_tui_new(const ad_tui_options *opts)
 	pthread_mutex_init(&tui->lock, NULL);
 	tui->text = ad_text_view_new("text");
 	tui->pending = -1;
-	tui->search_dir = 1;
 	if (opts->output)
 		tui->output = ad_xstrdup(opts->output);
 	return tui;
@@ -132,11 +134,11 @@ void ad_tui_free(ad_tui *tui)
 		return;
 	join_scan(tui);
 	for (i = tui->nstack; i > 0; i--)
-		tui->stack[i - 1]->ops->free(tui->stack[i - 1]);
+		ad_view_free(tui->stack[i - 1]);
 	free(tui->stack);
 	if (tui->tree)
-		tui->tree->ops->free(tui->tree);
-	tui->text->ops->free(tui->text);
+		ad_view_free(tui->tree);
+	ad_view_free(tui->text);
 	ad_ws_free(tui->ws);
 	ad_error_clear(&tui->scan_err);
 	ad_buf_free(&tui->scan_path);
@@ -150,7 +152,6 @@ void ad_tui_free(ad_tui *tui)
 	ad_buf_free(&tui->prompt);
 	ad_buf_free(&tui->ask);
 	free(tui->output);
-	free(tui->needle);
 	free(tui->times);
 	free(tui->cpu_times);
 	free(tui);
@@ -195,7 +196,7 @@ static void open_browser(ad_tui *tui)
 	char msg[1024];
 
 	tui->tree = ad_tree_view_new(tui->ws, tui->text);
-	ad_tree_show_selection(tui->tree, tui);
+	ad_tree_show_selection(tui->tree, &tui->host);
 	if (tui->scan_status < 0)
 		ad_tui_message(tui, AD_SLOT_ERROR, "%s",
 			       ad_error_format(&tui->scan_err, msg, sizeof(msg)));
@@ -246,7 +247,7 @@ bool ad_tui_scanning(const ad_tui *tui)
 
 /* ------------------------------------------------------------ views */
 
-void ad_tui_push_view(ad_tui *tui, ad_view *view)
+static void push_view(ad_tui *tui, ad_view *view)
 {
 	if (tui->nstack == tui->capstack)
 		ad_xgrow((void **)&tui->stack, &tui->capstack, tui->nstack + 1, sizeof(*tui->stack));
@@ -260,7 +261,7 @@ static void pop_view(ad_tui *tui)
 	if (tui->nstack == 0)
 		return;
 	v = tui->stack[--tui->nstack];
-	v->ops->free(v);
+	ad_view_free(v);
 }
 
 void ad_tui_message(ad_tui *tui, ad_slot slot, const char *fmt, ...)
@@ -303,7 +304,7 @@ int ad_tui_open_variants(ad_tui *tui, const ad_doc *const *docs, const ad_vsourc
 	tui->var_docs = docs;
 	tui->var_srcs = srcs;
 	tui->nvars = n;
-	ad_tui_push_view(tui, v);
+	push_view(tui, v);
 	return 0;
 }
 
@@ -520,25 +521,56 @@ void ad_tui_draw(ad_tui *tui)
 
 /* ------------------------------------------------------------ input */
 
-static void do_search(ad_tui *tui, int dir)
+/* Says how a search went, after the focused view's own status (where
+ * the cursor is now), which a message otherwise hides. */
+static void search_note(ad_tui *tui, ad_view *v, const char *note)
 {
-	ad_view *v = ad_tui_focus(tui);
+	ad_buf st = AD_BUF_INIT;
 
-	if (!v)
-		return;
+	if (v->ops->status)
+		v->ops->status(v, &st);
+	ad_tui_message(tui, AD_SLOT_DEFAULT, "%s%s%s", ad_buf_cstr(&st), st.size ? "  " : "",
+		       note);
+	ad_buf_free(&st);
+}
+
+/* Repeats v's search (v->needle) in direction dir. */
+static void do_search(ad_tui *tui, ad_view *v, int dir)
+{
 	if (!v->ops->search) {
 		ad_tui_message(tui, AD_SLOT_WARNING, "this view cannot be searched");
 		return;
 	}
-	if (!v->ops->search(v, tui->needle, dir))
-		ad_tui_message(tui, AD_SLOT_ERROR, "not found: %s", tui->needle);
+	switch (v->ops->search(v, v->needle, dir)) {
+	case AD_SEARCH_NOT_FOUND:
+		ad_tui_message(tui, AD_SLOT_ERROR, "not found: %s", v->needle);
+		break;
+	case AD_SEARCH_WRAPPED:
+		search_note(tui, v, dir < 0 ? "search wrapped to the bottom"
+					    : "search wrapped to the top");
+		break;
+	case AD_SEARCH_ONLY:
+		search_note(tui, v, "the only match");
+		break;
+	case AD_SEARCH_FOUND:
+		break;
+	}
+}
+
+/* Forgets v's search: no highlight, and n is what it is without one. */
+static void clear_search(ad_view *v)
+{
+	free(v->needle);
+	v->needle = NULL;
+	if (v->ops->search)
+		v->ops->search(v, NULL, 1);
 }
 
 static void view_action(ad_tui *tui, ad_action a)
 {
 	ad_view *v = ad_tui_focus(tui);
 
-	if (v && v->ops->action(v, tui, a))
+	if (v && v->ops->action(v, &tui->host, a))
 		return;
 	/* What the view had no use for. */
 	switch (a) {
@@ -573,7 +605,7 @@ static void view_action(ad_tui *tui, ad_action a)
 		size_t n = v && v->ops->variants ? v->ops->variants(v, &docs, &labels) : 0;
 
 		if (n >= 2)
-			ad_merge_view_open(tui, docs, labels, n);
+			ad_merge_view_open(&tui->host, docs, labels, n);
 		else
 			ad_tui_message(tui, AD_SLOT_WARNING,
 				       "nothing to merge here: compare variants (m, c), then M");
@@ -592,7 +624,7 @@ static void app_action(ad_tui *tui, ad_action a)
 		break;
 	case AD_ACTION_HELP:
 		if (!tui->nstack || strcmp(tui->stack[tui->nstack - 1]->ops->name, "help"))
-			ad_tui_push_view(tui, ad_help_view_new(tui->km));
+			push_view(tui, ad_help_view_new(tui->km));
 		break;
 	case AD_ACTION_REDRAW:
 		tui->full_redraw = true;
@@ -604,14 +636,19 @@ static void app_action(ad_tui *tui, ad_action a)
 		ad_buf_clear(&tui->prompt);
 		break;
 	case AD_ACTION_SEARCH_NEXT:
-	case AD_ACTION_SEARCH_PREV:
-		if (tui->needle)
-			do_search(tui, a == AD_ACTION_SEARCH_NEXT ? tui->search_dir : -tui->search_dir);
+	case AD_ACTION_SEARCH_PREV: {
+		/* The focused view's search: one made in another view is not
+		 * repeated here. */
+		ad_view *v = ad_tui_focus(tui);
+
+		if (v && v->needle)
+			do_search(tui, v, a == AD_ACTION_SEARCH_NEXT ? v->search_dir : -v->search_dir);
 		else if (a == AD_ACTION_SEARCH_NEXT)
 			view_action(tui, AD_ACTION_NEXT_CHANGE);
 		else
 			ad_tui_message(tui, AD_SLOT_WARNING, "no search yet: / searches");
 		break;
+	}
 	default:
 		if (!tui->tree && !tui->nstack) {
 			/* Still scanning: only quitting and help make sense. */
@@ -628,17 +665,17 @@ static void app_action(ad_tui *tui, ad_action a)
  * again. */
 static void answer_ask(ad_tui *tui, const char *answer)
 {
-	ad_tui_answer_fn fn = tui->ask_fn;
+	ad_view_answer_fn fn = tui->ask_fn;
 	void *payload = tui->ask_payload;
 	char *copy = answer ? ad_xstrdup(answer) : NULL;
 
 	tui->ask_fn = NULL;
 	tui->ask_payload = NULL;
-	fn(tui, payload, copy);
+	fn(&tui->host, payload, copy);
 	free(copy);
 }
 
-void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_answer_fn fn,
+static void ask(ad_tui *tui, const char *question, const char *initial, ad_view_answer_fn fn,
 		void *payload)
 {
 	tui->prompting = true;
@@ -655,6 +692,7 @@ void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_a
 
 static void prompt_key(ad_tui *tui, int key)
 {
+	ad_view *v = ad_tui_focus(tui);
 	size_t n;
 
 	switch (key) {
@@ -665,19 +703,24 @@ static void prompt_key(ad_tui *tui, int key)
 			answer_ask(tui, ad_buf_cstr(&tui->prompt));
 			return;
 		}
+		if (!v)
+			return;
+		/* An empty search repeats this view's last one. */
 		if (tui->prompt.size) {
-			free(tui->needle);
-			tui->needle = ad_xstrdup(ad_buf_cstr(&tui->prompt));
+			free(v->needle);
+			v->needle = ad_xstrdup(ad_buf_cstr(&tui->prompt));
 		}
-		tui->search_dir = tui->prompt_dir;
-		if (tui->needle)
-			do_search(tui, tui->search_dir);
+		v->search_dir = tui->prompt_dir;
+		if (v->needle)
+			do_search(tui, v, v->search_dir);
 		return;
 	case AD_KEY_ESC:
 	case AD_KEY_CTRL('g'):
 		tui->prompting = false;
 		if (tui->ask_fn)
 			answer_ask(tui, NULL);
+		else if (tui->prompt.size == 0 && key == AD_KEY_ESC && v)
+			clear_search(v); /* as :noh in vim */
 		return;
 	case AD_KEY_CTRL('u'):
 		ad_buf_clear(&tui->prompt);
@@ -784,7 +827,7 @@ bool ad_tui_mouse(ad_tui *tui, ad_mouse_kind kind, int row, int col)
 	ev.kind = kind;
 	ev.row = row - v->rect.row;
 	ev.col = col - v->rect.col;
-	v->ops->mouse(v, tui, &ev);
+	v->ops->mouse(v, &tui->host, &ev);
 	return !tui->quit;
 }
 
@@ -1185,7 +1228,7 @@ int ad_tui_run_terminal(ad_tui *tui, const ad_theme *mono_theme, bool no_color,
 
 /* Above the curses front end's loop, but it is the one other place that
  * suspends curses: the editor gets the terminal as the shell left it. */
-int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err)
+static int edit_file(ad_tui *tui, const char *path, ad_error *err)
 {
 	const char *cmd = ad_editor_command(!tui->on_terminal);
 	int rc;
@@ -1205,4 +1248,69 @@ int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err)
 		tui->full_redraw = true;
 	}
 	return rc;
+}
+
+/* ------------------------------------------------------------ the views' host */
+
+static void host_push(ad_view_host *h, ad_view *view)
+{
+	push_view((ad_tui *)h, view);
+}
+
+static void host_message(ad_view_host *h, ad_slot slot, const char *msg)
+{
+	ad_tui_message((ad_tui *)h, slot, "%s", msg);
+}
+
+static void host_ask(ad_view_host *h, const char *question, const char *initial,
+		     ad_view_answer_fn fn, void *payload)
+{
+	ask((ad_tui *)h, question, initial, fn, payload);
+}
+
+/* The text goes to the editor in a file of its own, and comes back. */
+static int host_edit_text(ad_view_host *h, const char *text, size_t len, const char *suffix,
+			  ad_buf *out, ad_error *err)
+{
+	char *path = NULL, *data = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = ad_editor_tempfile(&path, text, len, suffix, err)) < 0 ||
+	    (rc = edit_file((ad_tui *)h, path, err)) < 0 ||
+	    (rc = ad_read_file(&data, &n, path, AD_DOC_MAX_SIZE, err)) < 0)
+		goto done;
+	ad_buf_clear(out);
+	ad_buf_put(out, data, n);
+done:
+	if (path) {
+		unlink(path);
+		free(path);
+	}
+	free(data);
+	return rc;
+}
+
+static const ad_vsource *host_source_of(ad_view_host *h, const ad_doc *doc)
+{
+	return ad_tui_source_of((ad_tui *)h, doc);
+}
+
+static const char *host_output(ad_view_host *h)
+{
+	return ad_tui_output((ad_tui *)h);
+}
+
+static const ad_view_host_ops host_ops = {
+	.push = host_push,
+	.message = host_message,
+	.ask = host_ask,
+	.edit_text = host_edit_text,
+	.source_of = host_source_of,
+	.output = host_output,
+};
+
+ad_view_host *ad_tui_host(ad_tui *tui)
+{
+	return &tui->host;
 }

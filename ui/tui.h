@@ -36,6 +36,8 @@
 #include "view.h"
 #include "vsource.h"
 
+typedef struct ad_tui ad_tui;
+
 /* Below this the app shows only a "terminal too small" screen. */
 #define AD_TUI_MIN_COLS 40
 #define AD_TUI_MIN_ROWS 10
@@ -102,17 +104,14 @@ const ad_vsource *ad_tui_source_of(const ad_tui *tui, const ad_doc *doc);
 /* The options' output, or NULL. */
 const char *ad_tui_output(const ad_tui *tui);
 
-/*
- * For views: asks a question in the status bar, with initial as the
- * answer to edit.  fn gets the answer when Enter is pressed, or NULL when
- * Esc cancels; until then the keys go to the question.  fn may ask again.
- */
-typedef void (*ad_tui_answer_fn)(ad_tui *tui, void *payload, const char *answer);
-void ad_tui_ask(ad_tui *tui, const char *question, const char *initial, ad_tui_answer_fn fn,
-		void *payload);
-/* For views: runs the user's editor on path (ui/editor.h), handing it the
- * terminal; in the scripted mode, $AD_EDITOR without a terminal. */
-int ad_tui_edit_file(ad_tui *tui, const char *path, ad_error *err);
+/* Says something in the status bar until the next key. */
+void ad_tui_message(ad_tui *tui, ad_slot slot, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The app as its views' host (view.h): opens views on its stack, shows
+ * messages and questions in the status bar, and runs the user's editor
+ * (ui/editor.h), handing it the terminal, or $AD_EDITOR without one in
+ * the scripted mode.  Borrowed. */
+ad_view_host *ad_tui_host(ad_tui *tui);
 
 /* Time taken by each key, from its arrival to the end of its redraw into
  * the screen, in microseconds: count, 50th and 99th percentile, maximum of
