@@ -23,6 +23,7 @@
 #include "frontmatter.h"
 #include "lint.h"
 #include "mergemodel.h"
+#include "output.h"
 #include "term.h"
 
 typedef struct {
@@ -951,17 +952,6 @@ void ad_merge_written_clear(ad_merge_written *w)
 	memset(w, 0, sizeof(*w));
 }
 
-void ad_mergemodel_plan_path(ad_buf *out, const char *path)
-{
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	const char *dot = strrchr(name, '.');
-	size_t keep = dot && dot > name ? (size_t)(dot - path) : strlen(path);
-
-	ad_buf_clear(out);
-	ad_buf_put(out, path, keep);
-	ad_buf_puts(out, ".plan");
-}
-
 /* The plan for a result written to output, its file at plan_path. */
 static ad_plan *S_plan_for(ad_mergemodel *m, const char *plan_path, const char *output,
 			   const char *blob)
@@ -1001,15 +991,6 @@ void ad_mergemodel_plan_text(ad_mergemodel *m, ad_buf *out, const char *plan_pat
 	ad_plan_free(p);
 }
 
-/* Whether a and b name the same existing file. */
-static bool S_same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
 /* Whether the plan file at plan_path, holding data, may be replaced by a
  * plan for output: it is what we wrote there, or a plan of that output. */
 static bool S_may_replace_plan(const ad_mergemodel *m, const char *plan_path, const char *data,
@@ -1019,17 +1000,13 @@ static bool S_may_replace_plan(const ad_mergemodel *m, const char *plan_path, co
 	ad_buf dir = AD_BUF_INIT, path = AD_BUF_INIT;
 	bool ok = false;
 
-	if (m->wplan_path && m->wplan_text && S_same_file(m->wplan_path, plan_path) &&
+	if (m->wplan_path && m->wplan_text && ad_output_same_file(m->wplan_path, plan_path) &&
 	    S_same_bytes(m->wplan_text, m->wplan_len, data, len))
 		return true;
-	if (ad_plan_parse(&p, plan_path, data, len, NULL) == 0 && ad_plan_output(p)) {
-		const char *o = ad_plan_output(p);
-
+	if (ad_plan_parse(&p, plan_path, data, len, NULL) == 0) {
 		ad_path_dir(&dir, plan_path);
-		if (o[0] != '/' && strcmp(dir.ptr, "."))
-			ad_buf_printf(&path, "%s/", dir.ptr);
-		ad_buf_puts(&path, o);
-		ok = S_same_file(ad_buf_cstr(&path), output);
+		ok = ad_output_plan_target(&path, p, dir.ptr) &&
+		     ad_output_same_file(ad_buf_cstr(&path), output);
 	}
 	ad_plan_free(p);
 	ad_buf_free(&dir);
@@ -1045,7 +1022,7 @@ static void S_save_plan(ad_mergemodel *m, const char *path, ad_merge_written *ou
 	size_t curlen = 0;
 	int rc;
 
-	ad_mergemodel_plan_path(&ppath, path);
+	ad_output_plan_path(&ppath, path);
 	out->plan_path = ad_xstrdup(ad_buf_cstr(&ppath));
 	ad_plan_write(&text, m->wplan);
 	rc = ad_read_file(&cur, &curlen, ppath.ptr, AD_DOC_MAX_SIZE, &err);
@@ -1056,15 +1033,11 @@ static void S_save_plan(ad_mergemodel *m, const char *path, ad_merge_written *ou
 	} else if (rc < 0 && err.code != AD_ENOTFOUND) {
 		ad_buf_printf(&note, "the plan was not saved: %s", err.message ? err.message : "");
 	} else {
-		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
-
 		ad_error_clear(&err);
 		/* Over the plan just read, or a new one, nothing else. */
-		wopts.flags = rc == 0 ? AD_WRITE_IF_UNCHANGED : AD_WRITE_EXCLUSIVE;
-		wopts.expect = cur;
-		wopts.expect_len = curlen;
 		if ((rc == 0 && S_same_bytes(cur, curlen, text.ptr, text.size)) ||
-		    ad_write_file(ppath.ptr, text.ptr, text.size, &wopts, &err) == 0) {
+		    ad_output_replace(ppath.ptr, rc == 0 ? cur : NULL, curlen, text.ptr, text.size,
+				      &err) == 0) {
 			out->plan_saved = true;
 			free(m->wplan_path);
 			free(m->wplan_text);
@@ -1091,18 +1064,17 @@ int ad_mergemodel_write(ad_mergemodel *m, const char *path, bool force, ad_merge
 	ad_buf ppath = AD_BUF_INIT;
 	ad_plan *plan = NULL;
 	ad_plan_result *res = NULL;
-	char *cur = NULL;
-	size_t curlen = 0, v;
-	bool exists = false;
+	ad_output_known *known = NULL;
+	ad_output_target t = { 0 };
+	size_t nknown = 0, v;
 	int error = 0;
-	ad_error rerr = AD_ERROR_INIT;
 
 	memset(out, 0, sizeof(*out));
 	if (!path || !*path)
 		return ad_error_set(err, AD_EINVALID, NULL, 0, 0, "no file to write to");
 	/* The plan names the variants from its own folder, and records the
 	 * blob of what it wrote. */
-	ad_mergemodel_plan_path(&ppath, path);
+	ad_output_plan_path(&ppath, path);
 	plan = S_plan_for(m, ppath.ptr, path, NULL);
 	if ((error = ad_plan_apply(&res, plan, m->docs, m->blobs, m->n, err)) < 0)
 		goto done;
@@ -1115,61 +1087,40 @@ int ad_mergemodel_write(ad_mergemodel *m, const char *path, bool force, ad_merge
 		free(rel);
 	}
 
-	if ((error = ad_read_file(&cur, &curlen, path, AD_DOC_MAX_SIZE, &rerr)) == 0) {
-		exists = true;
-	} else if (rerr.code != AD_ENOTFOUND) {
-		error = ad_error_set(err, rerr.code, rerr.path, 0, 0, "%s",
-				     rerr.message ? rerr.message : "cannot read");
+	/* Known there: a variant read from path, what the model last wrote. */
+	known = ad_xcalloc(m->n + 1, sizeof(*known));
+	for (v = 0; v < m->n; v++) {
+		if (m->srcs[v].kind != AD_VSOURCE_FILE)
+			continue;
+		known[nknown].path = m->srcs[v].label;
+		known[nknown].data = m->srcs[v].data;
+		known[nknown++].len = m->srcs[v].size;
+	}
+	if (m->wpath) {
+		known[nknown].path = m->wpath;
+		known[nknown].data = m->wdata;
+		known[nknown++].len = m->wlen;
+	}
+	if ((error = ad_output_check(&t, path, res->text.ptr, res->text.size, known, nknown,
+				     err)) < 0)
+		goto done;
+	if (!ad_output_allowed(&t, force)) {
+		error = ad_error_set(err, AD_ECONFLICT, path, 0, 0, "%s",
+				     t.state == AD_OUTPUT_CHANGED
+					     ? "changed on disk since it was read"
+					     : "exists, and is not one of the variants");
 		goto done;
 	}
-	error = 0;
-	if (exists && !force && !S_same_bytes(cur, curlen, res->text.ptr, res->text.size)) {
-		bool known = false, changed = false;
-
-		for (v = 0; v < m->n; v++) {
-			if (m->srcs[v].kind != AD_VSOURCE_FILE || !S_same_file(m->srcs[v].label, path))
-				continue;
-			if (S_same_bytes(m->srcs[v].data, m->srcs[v].size, cur, curlen))
-				known = true;
-			else
-				changed = true;
-		}
-		if (m->wpath && S_same_file(m->wpath, path)) {
-			if (S_same_bytes(m->wdata, m->wlen, cur, curlen))
-				known = true;
-			else
-				changed = true;
-		}
-		if (!known) {
-			error = ad_error_set(err, AD_ECONFLICT, path, 0, 0, "%s",
-					     changed ? "changed on disk since it was read"
-						     : "exists, and is not one of the variants");
-			goto done;
-		}
-	}
-	if (exists && S_same_bytes(cur, curlen, res->text.ptr, res->text.size)) {
-		out->written = false;
-	} else {
-		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
-
-		/* What was decided on above holds when the file is written: a new
-		 * file is created exclusively, an existing one replaced only if it
-		 * still holds what was read, checked again under its lock; else
-		 * the question is asked again about what is there now. */
-		wopts.flags = exists ? AD_WRITE_IF_UNCHANGED : AD_WRITE_EXCLUSIVE;
-		wopts.expect = cur;
-		wopts.expect_len = curlen;
-		error = ad_write_file(path, res->text.ptr ? res->text.ptr : "", res->text.size, &wopts,
-				      err);
-		if (error == AD_EEXISTS || error == AD_ECHANGED)
-			error = ad_error_set(err, AD_ECONFLICT, path, 0, 0, "%s",
-					     error == AD_EEXISTS
-						     ? "was created by another program while writing"
-						     : "changed on disk while writing");
-		if (error < 0)
-			goto done;
-		out->written = true;
-	}
+	/* Else the question is asked again about what is there now. */
+	error = ad_output_write(&t, res->text.ptr, res->text.size, err);
+	if (error == AD_EEXISTS || error == AD_ECHANGED)
+		error = ad_error_set(err, AD_ECONFLICT, path, 0, 0, "%s",
+				     error == AD_EEXISTS
+					     ? "was created by another program while writing"
+					     : "changed on disk while writing");
+	if (error < 0)
+		goto done;
+	out->written = t.state != AD_OUTPUT_SAME;
 	free(m->wpath);
 	free(m->wdata);
 	ad_plan_free(m->wplan);
@@ -1189,8 +1140,8 @@ done:
 	ad_plan_free(plan);
 	ad_plan_result_free(res);
 	ad_buf_free(&ppath);
-	ad_error_clear(&rerr);
-	free(cur);
+	ad_output_target_clear(&t);
+	free(known);
 	return error;
 }
 
@@ -1211,8 +1162,7 @@ int ad_mergemodel_commit_check(const ad_mergemodel *m, ad_error *err)
 
 void ad_mergemodel_commit_template(const ad_mergemodel *m, ad_buf *out)
 {
-	ad_buf subject = AD_BUF_INIT, b = AD_BUF_INIT;
-	char **names;
+	ad_buf subject = AD_BUF_INIT;
 	const char *name;
 	size_t v;
 
@@ -1231,24 +1181,14 @@ void ad_mergemodel_commit_template(const ad_mergemodel *m, ad_buf *out)
 			ad_buf_puts(&subject, v + 1 == m->n ? " and " : ", ");
 		ad_term_sanitize(&subject, l, strlen(l), false);
 	}
-	names = ad_xcalloc(m->n, sizeof(*names));
-	for (v = 0; v < m->n; v++) {
-		ad_vsource_provenance(&b, &m->srcs[v]);
-		names[v] = ad_buf_detach(&b);
-	}
-	ad_plan_commit_message(out, ad_buf_cstr(&subject), m->wplan, m->wres, m->docs,
-			       (const char *const *)names,
-			       m->wplan_path ? m->wplan_path : "the merge plan");
+	ad_output_commit_message(out, ad_buf_cstr(&subject), m->wplan, m->wres, m->docs, m->srcs,
+				 m->n, m->wplan_path ? m->wplan_path : "the merge plan");
 	ad_buf_puts(out, "\n# The first line is the summary; the Section-Source lines say where\n"
 			 "# each part came from.  Lines starting with '#' are left out; an\n"
 			 "# empty message commits nothing.  Only ");
 	ad_term_sanitize(out, m->wpath, strlen(m->wpath), false);
 	ad_buf_puts(out, " is committed.\n");
-	for (v = 0; v < m->n; v++)
-		free(names[v]);
-	free(names);
 	ad_buf_free(&subject);
-	ad_buf_free(&b);
 }
 
 /* message without its '#' lines and trailing blank lines, as git's
@@ -1274,38 +1214,18 @@ static void S_strip_comments(ad_buf *out, const char *message)
 int ad_mergemodel_commit(ad_mergemodel *m, const char *message, ad_git_commit_result *out,
 			 ad_error *err)
 {
-	ad_git_commit_options opts = AD_GIT_COMMIT_OPTIONS_INIT;
 	ad_buf msg = AD_BUF_INIT;
-	ad_error rerr = AD_ERROR_INIT;
-	char *cur = NULL;
-	size_t curlen = 0, i;
-	bool blank = true;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	if ((error = ad_mergemodel_commit_check(m, err)) < 0)
 		return error;
 	S_strip_comments(&msg, message ? message : "");
-	for (i = 0; i < msg.size && blank; i++)
-		blank = msg.ptr[i] == ' ' || msg.ptr[i] == '\t' || msg.ptr[i] == '\n' ||
-			msg.ptr[i] == '\r';
-	if (blank) {
-		error = ad_error_set(err, AD_EINVALID, NULL, 0, 0,
-				     "the message is empty: nothing committed");
-		goto done;
-	}
-	if (ad_read_file(&cur, &curlen, m->wpath, AD_DOC_MAX_SIZE, &rerr) < 0 ||
-	    !S_same_bytes(cur, curlen, m->wdata, m->wlen)) {
+	error = ad_output_commit(out, m->wpath, m->wdata, m->wlen, ad_buf_cstr(&msg), err);
+	if (error == AD_ECONFLICT)
 		error = ad_error_set(err, AD_ECONFLICT, m->wpath, 0, 0,
 				     "changed since it was written: nothing committed (W writes it "
 				     "again)");
-		goto done;
-	}
-	opts.message = ad_buf_cstr(&msg);
-	error = ad_git_commit_file(out, m->wpath, &opts, err);
-done:
-	free(cur);
 	ad_buf_free(&msg);
-	ad_error_clear(&rerr);
 	return error;
 }

@@ -17,9 +17,10 @@
  * byte for byte.  The result is parsed and linted (src/lint.h, as `agentdiff
  * check` does) whenever it is asked for after a change.
  *
- * Writing and committing go through the model too, so that the rules (never
- * overwrite a file that changed on disk since it was read without being
- * told; commit exactly what was written) are tested without a terminal.
+ * Writing and committing go through the model too, on the output policy
+ * that `agentdiff apply` uses (app/output.h: never overwrite a file that
+ * changed on disk since it was read without being told; commit exactly
+ * what was written), so the rules are tested without a terminal.
  * No curses here.
  *
  * Ownership: the caller owns the model (ad_mergemodel_free).  The documents
@@ -162,10 +163,6 @@ const ad_diags *ad_mergemodel_findings(ad_mergemodel *m);
 void ad_mergemodel_finding_counts(ad_mergemodel *m, size_t *errors, size_t *warnings,
 				  size_t *infos);
 
-/* The plan file that goes with an output path: "agents/x.md" gives
- * "agents/x.plan" (and "x" gives "x.plan"). */
-void ad_mergemodel_plan_path(ad_buf *out, const char *path);
-
 /* The plan as a file at plan_path would hold it for a result written to
  * output: the variants and the output named from the plan's folder, the
  * output's blob recorded. */
@@ -187,7 +184,7 @@ void ad_merge_written_clear(ad_merge_written *w);
 /*
  * Writes the result to path (ad_write_file: a symlink, hard links and the
  * file's metadata are kept), then the plan next to it
- * (ad_mergemodel_plan_path).  Refuses with AD_ECONFLICT, writing nothing,
+ * (ad_output_plan_path).  Refuses with AD_ECONFLICT, writing nothing,
  * when path exists with bytes the model did not see there: a variant read
  * from path whose file has changed on disk since, or what the model last
  * wrote to path, changed since, or any other file of that name; force

@@ -30,6 +30,7 @@
 #include "doc.h"
 #include "fileio.h"
 #include "git.h"
+#include "output.h"
 #include "plan.h"
 #include "term.h"
 #include "vsource.h"
@@ -213,37 +214,6 @@ done:
 
 /* ---------------------------------------------------------------- apply */
 
-/* The message: the user's text, a blank line, and the trailers that say
- * where each part came from (ad_plan_commit_message), each variant named
- * by ad_vsource_provenance(). */
-static void commit_message(ad_buf *out, const char *msg, const ad_plan *plan,
-			   const ad_plan_result *res, ad_vsource *srcs,
-			   const ad_doc *const *docs, const char *plan_name)
-{
-	size_t n = ad_plan_variant_count(plan), i;
-	char **names = ad_xcalloc(n, sizeof(*names));
-	ad_buf b = AD_BUF_INIT;
-
-	for (i = 0; i < n; i++) {
-		ad_vsource_provenance(&b, &srcs[i]);
-		names[i] = ad_buf_detach(&b);
-	}
-	ad_plan_commit_message(out, msg, plan, res, docs, (const char *const *)names, plan_name);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	ad_buf_free(&b);
-}
-
-/* Whether a and b name the same existing file. */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
 typedef struct {
 	const char *plan_path;
 	const char *out_arg;
@@ -307,51 +277,41 @@ static int parse_apply_args(apply_args *a, int argc, char **argv)
 }
 
 /*
- * May the result go over target, which holds cur?  Yes when it is one of
- * the plan's file variants and unchanged since it was read a moment ago,
- * or the plan's recorded output with the content the plan last wrote.
+ * The files the result may go over without --force: the plan's file
+ * variants as read a moment ago, and the plan's recorded output with the
+ * content the plan last wrote (its blob).  known has room for nv + 1.
  */
-static bool may_overwrite(const char *target, const char *cur, size_t curlen,
-			  const ad_plan *plan, const ad_vsource *srcs, const char *plan_dir)
+static size_t known_files(ad_output_known *known, ad_buf *out_path, const ad_plan *plan,
+			  const ad_vsource *srcs, const char *plan_dir)
 {
-	ad_buf path = AD_BUF_INIT;
-	char blob[AD_GIT_HEXSIZE + 1];
-	size_t i;
-	bool ok = false;
+	size_t i, n = 0;
 
-	for (i = 0; i < ad_plan_variant_count(plan) && !ok; i++)
-		if (srcs[i].kind == AD_VSOURCE_FILE && same_file(srcs[i].label, target) &&
-		    srcs[i].size == curlen && !memcmp(srcs[i].data, cur, curlen))
-			ok = true;
-	if (!ok && ad_plan_output(plan) && ad_plan_output_blob(plan)) {
-		const char *o = ad_plan_output(plan);
-
-		if (o[0] != '/' && strcmp(plan_dir, "."))
-			ad_buf_printf(&path, "%s/", plan_dir);
-		ad_buf_puts(&path, o);
-		ad_git_hash_blob(blob, cur, curlen);
-		ok = same_file(path.ptr, target) && !strcmp(blob, ad_plan_output_blob(plan));
+	for (i = 0; i < ad_plan_variant_count(plan); i++) {
+		if (srcs[i].kind != AD_VSOURCE_FILE)
+			continue;
+		known[n].path = srcs[i].label;
+		known[n].data = srcs[i].data;
+		known[n++].len = srcs[i].size;
 	}
-	ad_buf_free(&path);
-	return ok;
+	if (ad_plan_output_blob(plan) && ad_output_plan_target(out_path, plan, plan_dir)) {
+		known[n].path = out_path->ptr;
+		known[n++].blob = ad_plan_output_blob(plan);
+	}
+	return n;
 }
 
 /* Whether target is the file the plan's output line names. */
 static bool is_plan_output(const ad_plan *plan, const char *plan_dir, const char *target)
 {
 	ad_buf path = AD_BUF_INIT, a = AD_BUF_INIT, b = AD_BUF_INIT;
-	const char *o = ad_plan_output(plan);
 	bool same;
 
-	if (!o)
+	if (!ad_output_plan_target(&path, plan, plan_dir))
 		return false;
-	if (o[0] != '/' && strcmp(plan_dir, "."))
-		ad_buf_printf(&path, "%s/", plan_dir);
-	ad_buf_puts(&path, o);
 	/* The file may not exist yet: compare the paths as seen from ".". */
 	ad_vsource_relative(&a, path.ptr, NULL, ".");
 	ad_vsource_relative(&b, target, NULL, ".");
-	same = same_file(path.ptr, target) || !strcmp(a.ptr, b.ptr);
+	same = ad_output_same_file(path.ptr, target) || !strcmp(a.ptr, b.ptr);
 	ad_buf_free(&path);
 	ad_buf_free(&a);
 	ad_buf_free(&b);
@@ -364,7 +324,6 @@ static void record_output(const char *plan_path, const char *text, size_t len, c
 			  const char *target, const char *plan_dir, const char *blob)
 {
 	ad_buf rel = AD_BUF_INIT, next = AD_BUF_INIT;
-	ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
 	ad_error err = AD_ERROR_INIT;
 	char *now = NULL;
 	size_t nowlen = 0;
@@ -381,10 +340,7 @@ static void record_output(const char *plan_path, const char *text, size_t len, c
 		goto done;
 	}
 	/* Checked again under the plan file's lock, right before the rename. */
-	wopts.flags = AD_WRITE_IF_UNCHANGED;
-	wopts.expect = text;
-	wopts.expect_len = len;
-	rc = ad_write_file(plan_path, next.ptr, next.size, &wopts, &err);
+	rc = ad_output_replace(plan_path, text, len, next.ptr, next.size, &err);
 	if (rc == AD_ECHANGED) {
 		say("apply", "warning: %s changed while applying; the output was not recorded in it",
 		    plan_path);
@@ -524,8 +480,8 @@ int ad_cli_apply(int argc, char **argv)
 {
 	apply_args args;
 	ad_error err = AD_ERROR_INIT;
-	char *text = NULL, *cur = NULL;
-	size_t len = 0, curlen = 0, nv = 0, i;
+	char *text = NULL;
+	size_t len = 0, nv = 0, nknown, i;
 	ad_plan *plan = NULL;
 	ad_plan_result *res = NULL;
 	ad_vsource *srcs = NULL;
@@ -534,7 +490,9 @@ int ad_cli_apply(int argc, char **argv)
 	ad_buf dir = AD_BUF_INIT, target = AD_BUF_INIT, msg = AD_BUF_INIT, workdir = AD_BUF_INIT;
 	char **resolved = NULL;
 	ad_git_commit_result cres;
-	ad_git_commit_options copts = AD_GIT_COMMIT_OPTIONS_INIT;
+	ad_output_known *known = NULL;
+	ad_output_target out = { 0 };
+	ad_buf outpath = AD_BUF_INIT;
 	char blob[AD_GIT_HEXSIZE + 1];
 	bool to_stdout, unchanged = false;
 	int status;
@@ -556,12 +514,8 @@ int ad_cli_apply(int argc, char **argv)
 	/* Where the result goes. */
 	if (args.out_arg && strcmp(args.out_arg, "-")) {
 		ad_buf_puts(&target, args.out_arg);
-	} else if (!args.out_arg && ad_plan_output(plan)) {
-		const char *o = ad_plan_output(plan);
-
-		if (o[0] != '/' && strcmp(dir.ptr, "."))
-			ad_buf_printf(&target, "%s/", dir.ptr);
-		ad_buf_puts(&target, o);
+	} else if (!args.out_arg) {
+		ad_output_plan_target(&target, plan, dir.ptr);
 	}
 	to_stdout = target.size == 0;
 	if (args.commit && to_stdout) {
@@ -652,38 +606,25 @@ int ad_cli_apply(int argc, char **argv)
 	if (args.commit && !sources_inside(workdir.ptr, plan, resolved))
 		goto done;
 	ad_git_hash_blob(blob, res->text.ptr, res->text.size);
-	if (ad_read_file(&cur, &curlen, target.ptr, AD_DOC_MAX_SIZE, &err) == 0) {
-		if (curlen == res->text.size && !memcmp(cur, res->text.ptr, curlen)) {
-			unchanged = true;
-		} else if (!args.force &&
-			   !may_overwrite(target.ptr, cur, curlen, plan, srcs, dir.ptr)) {
-			say("apply", "%s exists and is not what this plan last wrote there (it was "
-				     "changed, or written by something else); --force overwrites it",
-			    target.ptr);
-			goto done;
-		}
-	} else if (err.code != AD_ENOTFOUND) {
+	known = ad_xcalloc(nv + 1, sizeof(*known));
+	nknown = known_files(known, &outpath, plan, srcs, dir.ptr);
+	if (ad_output_check(&out, target.ptr, res->text.ptr, res->text.size, known, nknown,
+			    &err) < 0) {
 		ad_cli_error(&err);
 		goto done;
 	}
-	ad_error_clear(&err);
-	if (!unchanged) {
-		ad_write_options wopts = AD_WRITE_OPTIONS_INIT;
-
-		/* What was decided on above holds when the file is written: a new
-		 * output is created exclusively (of two applies at once, one
-		 * wins), an existing one replaced only if it still holds what was
-		 * read, checked again under its lock. */
-		wopts.flags = cur ? AD_WRITE_IF_UNCHANGED : AD_WRITE_EXCLUSIVE;
-		wopts.expect = cur;
-		wopts.expect_len = curlen;
-		if (ad_write_file(target.ptr, res->text.ptr ? res->text.ptr : "", res->text.size,
-				  &wopts, &err) < 0) {
-			ad_cli_error(&err);
-			if (err.code == AD_EEXISTS || err.code == AD_ECHANGED)
-				say("apply", "nothing written; run it again to decide on what is there now");
-			goto done;
-		}
+	if (!ad_output_allowed(&out, args.force)) {
+		say("apply", "%s exists and is not what this plan last wrote there (it was "
+			     "changed, or written by something else); --force overwrites it",
+		    target.ptr);
+		goto done;
+	}
+	unchanged = out.state == AD_OUTPUT_SAME;
+	if (ad_output_write(&out, res->text.ptr, res->text.size, &err) < 0) {
+		ad_cli_error(&err);
+		if (err.code == AD_EEXISTS || err.code == AD_ECHANGED)
+			say("apply", "nothing written; run it again to decide on what is there now");
+		goto done;
 	}
 	say("apply", "%s %s (%zu bytes)", unchanged ? "unchanged:" : "wrote", target.ptr,
 	    res->text.size);
@@ -698,11 +639,11 @@ int ad_cli_apply(int argc, char **argv)
 
 		if (!args.message)
 			ad_buf_printf(&subject, "Apply merge plan %s", base ? base + 1 : args.plan_path);
-		commit_message(&msg, args.message ? args.message : subject.ptr, plan, res, srcs,
-			       (const ad_doc *const *)docs, args.plan_path);
+		ad_output_commit_message(&msg, args.message ? args.message : subject.ptr, plan, res,
+					 (const ad_doc *const *)docs, srcs, nv, args.plan_path);
 		ad_buf_free(&subject);
-		copts.message = msg.ptr;
-		if (ad_git_commit_file(&cres, target.ptr, &copts, &err) < 0) {
+		if (ad_output_commit(&cres, target.ptr, res->text.ptr, res->text.size,
+				     ad_buf_cstr(&msg), &err) < 0) {
 			ad_cli_error(&err);
 			say("apply", "%s is written but not committed", target.ptr);
 			goto done;
@@ -726,7 +667,9 @@ done:
 	free(docs);
 	free(blobs);
 	free(text);
-	free(cur);
+	free(known);
+	ad_output_target_clear(&out);
+	ad_buf_free(&outpath);
 	ad_plan_free(plan);
 	ad_plan_result_free(res);
 	ad_git_commit_result_clear(&cres);

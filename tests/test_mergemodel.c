@@ -32,6 +32,7 @@
 #include "doc.h"
 #include "fileio.h"
 #include "mergemodel.h"
+#include "output.h"
 #include "plan.h"
 #include "util.h"
 
@@ -538,11 +539,11 @@ static void test_plan_path(void **state)
 	ad_buf b = AD_BUF_INIT;
 
 	(void)state;
-	ad_mergemodel_plan_path(&b, "agents/x.md");
+	ad_output_plan_path(&b, "agents/x.md");
 	assert_string_equal(ad_buf_cstr(&b), "agents/x.plan");
-	ad_mergemodel_plan_path(&b, "x");
+	ad_output_plan_path(&b, "x");
 	assert_string_equal(ad_buf_cstr(&b), "x.plan");
-	ad_mergemodel_plan_path(&b, "a.b/.hidden");
+	ad_output_plan_path(&b, "a.b/.hidden");
 	assert_string_equal(ad_buf_cstr(&b), "a.b/.hidden.plan");
 	ad_buf_free(&b);
 }
