@@ -36,6 +36,14 @@
 #define MAX_TOKENS 16
 #define MIN_CONTENT 4 /* words below which a section's text says little */
 
+/* Bounds on the work of matching one variant (see match_scored). */
+#define PAIR_BUDGET ((size_t)1 << 18) /* free pairs past which a match is large */
+#define WINDOW_MIN 64                 /* rows a section is scored against, at least */
+#define CAND_MAX 8                    /* candidates a section keeps in a large match */
+#define DIFF_BUDGET ((size_t)1 << 22) /* words word-diffed, both sides counted */
+#define MAX_ROUNDS 8                  /* rounds of a large match */
+#define MH_K 16                       /* hashes in a bigram sketch */
+
 typedef struct {
 	uint64_t title;        /* hash of the normalised title; 0 when empty */
 	uint32_t tok[MAX_TOKENS];
@@ -65,6 +73,10 @@ typedef struct {
 	int *row;              /* row of each section */
 	double *sim;           /* body similarity to the row's reference; <0 unknown */
 	bool guard;            /* too many sections: no sketches */
+	/* Bigram sketches (prepare_bigrams), MH_K hashes a section, nmh[i]
+	 * of them used; NULL until a large match needs them. */
+	uint32_t *mh;
+	uint8_t *nmh;
 } var;
 
 typedef struct {
@@ -254,9 +266,13 @@ static uint64_t keys_hash(const uint64_t *keys, size_t n)
 	uint64_t h = HASH_INIT;
 	size_t k;
 
-	for (k = 0; k < n; k++)
-		h = (h ^ keys[k]) * 0x100000001b3ULL;
-	return h ^ (h >> 32);
+	for (k = 0; k < n; k++) {
+		h = (h ^ keys[k]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	h ^= h >> 32;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 29);
 }
 
 static void sketch_add(ad_textdiff_sketch *to, const ad_textdiff_sketch *from)
@@ -377,6 +393,8 @@ static void var_free(var *v)
 	free(v->keys);
 	free(v->row);
 	free(v->sim);
+	free(v->mh);
+	free(v->nmh);
 }
 
 /* ------------------------------------------------------------- rows */
@@ -496,7 +514,9 @@ static void match_keys(ctx *c, int d, int which, bool unique)
 
 typedef struct {
 	double score, content, title, bonus, need;
-	int exact;
+	double cheap; /* the content estimate that stands when not diffed */
+	int exact;    /* content is final */
+	int diffed;   /* content is a word diff's (or the same words) */
 	int sec, row;
 } cand;
 
@@ -622,6 +642,15 @@ static double content_similarity(const var *a, int sa, const var *b, int sb,
 	return 2.0 * (double)common / ((double)na + nb);
 }
 
+/* What content_similarity() costs: the words it compares. */
+static size_t content_cost(const var *a, int sa, const var *b, int sb)
+{
+	const sec_info *x = &a->info[sa], *y = &b->info[sb];
+
+	return (x->content_is_body ? x->words : x->sub_keys) +
+	       (y->content_is_body ? y->words : y->sub_keys);
+}
+
 /* A max-heap of candidates by score. */
 static void heap_push(cand **h, size_t *n, size_t *cap, cand x)
 {
@@ -678,43 +707,282 @@ static double title_score(const var *va, int sa, const var *vb, int sb)
 	return t;
 }
 
+/* ------------------------------------------------------- large inputs */
+
+/* Word bigrams of a section's content as a bottom-k sketch: the MH_K
+ * smallest distinct hashes of its pairs of consecutive words (Broder's
+ * min-wise estimate).  Unlike the bag-of-words sketch it sees word order,
+ * so two texts drawn from the same few words, which the bags cannot tell
+ * apart, compare by how much of their text they share. */
+static uint32_t bigram_hash(uint64_t a, uint64_t b)
+{
+	uint64_t x = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x632be59bd9b4e019ULL);
+
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 32;
+	return (uint32_t)x;
+}
+
+static void bottom_add(uint32_t *mh, uint8_t *n, uint32_t h)
+{
+	int i = *n;
+
+	if (i == MH_K && h >= mh[MH_K - 1])
+		return;
+	while (i > 0 && mh[i - 1] > h)
+		i--;
+	if (i > 0 && mh[i - 1] == h)
+		return;
+	if (*n < MH_K)
+		(*n)++;
+	memmove(mh + i + 1, mh + i, (size_t)(*n - 1 - i) * sizeof(*mh));
+	mh[i] = h;
+}
+
+/* The bigram sketches of every section of v with content, once. */
+static void prepare_bigrams(var *v)
+{
+	int i;
+
+	if (v->mh || !v->keys)
+		return;
+	v->mh = ad_xmalloc(((size_t)v->n * MH_K + 1) * sizeof(*v->mh));
+	v->nmh = ad_xcalloc((size_t)v->n + 1, sizeof(*v->nmh));
+	for (i = 0; i < v->n; i++) {
+		const sec_info *in = &v->info[i];
+		const uint64_t *k = v->keys + in->key0;
+		size_t n = in->content_is_body ? in->words : in->sub_keys, j;
+
+		if (in->sketch < 0)
+			continue;
+		if (n == 1)
+			bottom_add(v->mh + (size_t)i * MH_K, &v->nmh[i], bigram_hash(k[0], 0));
+		for (j = 0; j + 1 < n; j++)
+			bottom_add(v->mh + (size_t)i * MH_K, &v->nmh[i], bigram_hash(k[j], k[j + 1]));
+	}
+}
+
+/* The bigram sketches' estimate of the word similarity of two sections:
+ * the share of the smallest hashes of the union found in both (Jaccard's),
+ * as Dice's 2J / (1 + J) like the word similarity. */
+static double bigram_sim(const var *a, int sa, const var *b, int sb)
+{
+	const uint32_t *x = a->mh + (size_t)sa * MH_K, *y = b->mh + (size_t)sb * MH_K;
+	int nx = a->nmh[sa], ny = b->nmh[sb], i = 0, j = 0, seen = 0, common = 0;
+	double jac;
+
+	if (!nx || !ny)
+		return nx == ny ? 1.0 : 0.0;
+	while (seen < MH_K && (i < nx || j < ny)) {
+		if (j >= ny || (i < nx && x[i] < y[j])) {
+			i++;
+		} else if (i >= nx || y[j] < x[i]) {
+			j++;
+		} else {
+			common++;
+			i++;
+			j++;
+		}
+		seen++;
+	}
+	jac = (double)common / seen;
+	return 2.0 * jac / (1.0 + jac);
+}
+
+/* The free rows of d, in row order. */
+static size_t free_rows(const ctx *c, int d, int *out)
+{
+	size_t r, n = 0;
+
+	for (r = 0; r < c->nrows; r++)
+		if (row_free(c, (int)r, d))
+			out[n++] = (int)r;
+	return n;
+}
+
+/* The first of the n sorted rows fr[] above row, or n. */
+static size_t rows_after(const int *fr, size_t n, int row)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (fr[mid] <= row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The candidates kept for one section in a large match: the best
+ * CAND_MAX by their cheap score, as a min-heap (the worst on top). */
+static void keep_best(cand *best, size_t *n, cand x)
+{
+	size_t i;
+
+	if (*n == CAND_MAX) {
+		if (cmp_cand(&x, &best[0]) >= 0)
+			return; /* no better than the worst kept */
+		i = 0; /* x replaces the root: sift it down */
+		for (;;) {
+			size_t l = 2 * i + 1, m = l;
+
+			if (l >= *n)
+				break;
+			if (l + 1 < *n && cmp_cand(&best[l + 1], &best[l]) > 0)
+				m = l + 1;
+			if (cmp_cand(&best[m], &x) <= 0)
+				break;
+			best[i] = best[m];
+			i = m;
+		}
+		best[i] = x;
+		return;
+	}
+	i = (*n)++;
+	while (i > 0 && cmp_cand(&x, &best[(i - 1) / 2]) > 0) {
+		best[i] = best[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	best[i] = x;
+}
+
+/* In a large match, the runs of free sections between two matched ones
+ * (in d's order) that face, between the rows of those two, as many free
+ * rows with the same titles in the same order: paired in order, as a line
+ * diff pairs the lines between two anchors.  Where scoring every pair
+ * costs too much, the order is the evidence that costs nothing; it keeps
+ * 1,999 "## S" sections whose bodies share only their few words from
+ * pairing across the file.  fr[0..nfree) are d's free rows in order. */
+static void match_gaps(ctx *c, int d, const int *fr, size_t nfree)
+{
+	var *v = &c->v[d];
+	int s = 0, prev_row = -1;
+
+	while (s < v->n) {
+		int e, next_row, k;
+		size_t lo, hi;
+
+		if (v->row[s] >= 0) {
+			prev_row = v->row[s++];
+			continue;
+		}
+		for (e = s; e < v->n && v->row[e] < 0; e++)
+			;
+		next_row = e < v->n ? v->row[e] : (int)c->nrows;
+		lo = rows_after(fr, nfree, prev_row);
+		hi = rows_after(fr, nfree, next_row - 1);
+		if (next_row > prev_row && hi - lo == (size_t)(e - s)) {
+			for (k = 0; k < e - s; k++)
+				if (!v->info[s + k].title ||
+				    v->info[s + k].title != row_rep(c, fr[lo + (size_t)k])->title)
+					break;
+			if (k == e - s)
+				for (k = 0; k < e - s; k++)
+					assign(c, d, s + k, fr[lo + (size_t)k], -1.0);
+		}
+		s = e;
+	}
+}
+
+/* ------------------------------------------------------------ scored */
+
 /* Greedy best-first on score = 0.45 title + 0.55 content + bonuses.  The
  * sketch gives every candidate an optimistic score; a candidate reaching
  * the top of the heap with an optimistic score gets its real word
- * similarity and goes back in, so only the contenders are diffed. */
-static void match_scored(ctx *c, int d)
+ * similarity and goes back in, so only the contenders are diffed.
+ *
+ * The work is bounded, so that no input makes it quadratic (1,999
+ * sections all titled "## S" over the same few words once took minutes):
+ * past PAIR_BUDGET pairs of free sections and free rows the match is
+ * large.  Then each section is scored against a window of the free rows
+ * around where it would be (after the row of the nearest section before
+ * it already matched), by a cheap score from word bigrams rather than
+ * bags of words, and keeps its CAND_MAX best; the heap goes by the cheap
+ * scores.  And in any match, once *diff_left words have been diffed, the
+ * cheap score stands for the word diff.  Small inputs never reach either
+ * bound, and align as they always did.
+ *
+ * Returns whether it left pairs unscored (a large match) and matched
+ * something, so that another round may find the rest. */
+static bool match_scored(ctx *c, int d, size_t *diff_left)
 {
 	var *v = &c->v[d];
 	const ad_align_options *o = c->opts;
-	cand *h = NULL;
-	size_t nh = 0, ah = 0, r;
+	cand *h = NULL, best[CAND_MAX];
+	size_t nh = 0, ah = 0, nfree, nsec = 0, window, k, nbest;
 	uint8_t nz[AD_TEXTDIFF_SKETCH_BUCKETS];
-	int s;
+	int *fr = ad_xmalloc((c->nrows + 1) * sizeof(int));
+	int s, anchor = -1;
+	size_t gap = 0;
+	bool large, matched = false;
+
+	nfree = free_rows(c, d, fr);
+	for (s = 0; s < v->n; s++)
+		nsec += v->row[s] < 0;
+	large = nsec && nfree && nsec * nfree > PAIR_BUDGET;
+	window = nfree;
+	if (large) {
+		window = PAIR_BUDGET / nsec;
+		if (window < WINDOW_MIN)
+			window = WINDOW_MIN;
+		if (window > nfree)
+			window = nfree;
+		prepare_bigrams(v);
+		for (k = 0; k < c->nrows; k++)
+			prepare_bigrams(&c->v[c->rows[k].ref_doc]);
+		match_gaps(c, d, fr, nfree);
+		nfree = free_rows(c, d, fr);
+		for (nsec = 0, s = 0; s < v->n; s++)
+			nsec += v->row[s] < 0;
+		if (!nsec || !nfree) {
+			free(fr);
+			return false;
+		}
+		if (window > nfree)
+			window = nfree;
+	}
 
 	for (s = 0; s < v->n; s++) {
 		const sec_info *a = &v->info[s];
 		const ad_textdiff_sketch *ska = sketch_of(c, d, s);
-		int nnz = 0, k, pa_row;
+		int nnz = 0, pa_row;
 		double pos_a = v->n > 1 ? (double)s / (v->n - 1) : 0.0;
+		size_t lo = 0;
 
-		if (v->row[s] >= 0)
+		if (v->row[s] >= 0) {
+			anchor = v->row[s];
+			gap = 0;
 			continue;
+		}
+		if (large) {
+			/* The free rows after the anchor's, in order, are
+			 * where this section and those after it would go. */
+			size_t at = rows_after(fr, nfree, anchor) + gap++;
+
+			lo = at > window / 2 ? at - window / 2 : 0;
+			if (lo + window > nfree)
+				lo = nfree - window;
+		}
 		if (ska)
 			for (k = 0; k < AD_TEXTDIFF_SKETCH_BUCKETS; k++)
 				if (ska->bucket[k])
 					nz[nnz++] = (uint8_t)k;
 		pa_row = v->secs[s].parent >= 0 ? v->row[v->secs[s].parent] : -1;
-		for (r = 0; r < c->nrows; r++) {
+		nbest = 0;
+		for (k = lo; k < lo + window; k++) {
+			int r = fr[k];
 			const row_info *ri = &c->rows[r];
 			const var *rv = &c->v[ri->ref_doc];
 			const sec_info *b = &rv->info[ri->ref_sec];
 			const ad_textdiff_sketch *skb;
-			double t, need = 0.0, content = 0.0, bonus, pos_b;
+			double t, need = 0.0, content = 0.0, cheap = 0.0, bonus, pos_b;
 			int pb, exact = 1;
 			cand x;
 
-			if (!row_free(c, (int)r, d))
-				continue;
 			if ((v->secs[s].kind == AD_SECTION_PREAMBLE) !=
 			    (rv->secs[ri->ref_sec].kind == AD_SECTION_PREAMBLE) &&
 			    (!a->words || !b->words))
@@ -746,6 +1014,12 @@ static void match_scored(ctx *c, int d)
 				exact = a->content_is_body && b->content_is_body &&
 					content >= 1.0 && a->body_hash == b->body_hash;
 			}
+			cheap = content;
+			if (large && !exact && ska && skb) {
+				cheap = bigram_sim(v, s, rv, ri->ref_sec);
+				if (cheap > content)
+					cheap = content;
+			}
 			bonus = 0.0;
 			pb = rv->secs[ri->ref_sec].parent;
 			if (pa_row >= 0 && pb >= 0 && rv->row[pb] == pa_row)
@@ -754,16 +1028,23 @@ static void match_scored(ctx *c, int d)
 				bonus += 0.02;
 			pos_b = rv->n > 1 ? (double)ri->ref_sec / (rv->n - 1) : 0.0;
 			bonus += 0.03 * (1.0 - (pos_a > pos_b ? pos_a - pos_b : pos_b - pos_a));
-			x.score = 0.45 * t + 0.55 * content + bonus;
 			x.content = content;
+			x.cheap = cheap;
+			x.score = 0.45 * t + 0.55 * (large ? cheap : content) + bonus;
 			x.title = t;
 			x.bonus = bonus;
 			x.need = need;
 			x.exact = exact;
+			x.diffed = exact;
 			x.sec = s;
-			x.row = (int)r;
-			heap_push(&h, &nh, &ah, x);
+			x.row = r;
+			if (large)
+				keep_best(best, &nbest, x);
+			else
+				heap_push(&h, &nh, &ah, x);
 		}
+		for (k = 0; k < nbest; k++)
+			heap_push(&h, &nh, &ah, best[k]);
 	}
 	while (nh) {
 		cand x = heap_pop(h, &nh);
@@ -772,10 +1053,19 @@ static void match_scored(ctx *c, int d)
 		if (v->row[x.sec] >= 0 || !row_free(c, x.row, d))
 			continue;
 		if (!x.exact) {
-			x.content = content_similarity(v, x.sec, &c->v[ri->ref_doc], ri->ref_sec,
-						       x.title);
-			if (x.content > 1.0)
-				x.content = 1.0;
+			size_t cost = content_cost(v, x.sec, &c->v[ri->ref_doc], ri->ref_sec);
+
+			if (cost <= *diff_left) {
+				*diff_left -= cost;
+				x.content = content_similarity(v, x.sec, &c->v[ri->ref_doc],
+							       ri->ref_sec, x.title);
+				if (x.content > 1.0)
+					x.content = 1.0;
+				x.diffed = 1;
+			} else {
+				/* Out of budget: the cheap score decides. */
+				x.content = x.cheap;
+			}
 			if (x.content < x.need)
 				continue;
 			x.score = 0.45 * x.title + 0.55 * x.content + x.bonus;
@@ -784,11 +1074,14 @@ static void match_scored(ctx *c, int d)
 			continue;
 		}
 		assign(c, d, x.sec, x.row,
-		       v->info[x.sec].content_is_body &&
+		       x.diffed && v->info[x.sec].content_is_body &&
 				       c->v[ri->ref_doc].info[ri->ref_sec].content_is_body
 			       ? x.content : -1.0);
+		matched = true;
 	}
 	free(h);
+	free(fr);
+	return large && matched;
 }
 
 /* Share of a's words found in b (+ b2). */
@@ -1085,6 +1378,7 @@ static void match_variant(ctx *c, int d)
 	match_keys(c, d, KEY_TITLE, true);
 	if (guard) {
 		match_keys(c, d, KEY_BODY, false);
+		match_keys(c, d, KEY_TITLE, false);
 	} else {
 		/* Rows whose reference has no sketches (a guarded variant) are
 		 * only reachable by keys. */
@@ -1094,9 +1388,14 @@ static void match_variant(ctx *c, int d)
 		for (r = 0; r < c->nrows && all; r++)
 			all = !c->v[c->rows[r].ref_doc].guard;
 		if (all) {
-			match_scored(c, d);
+			size_t diff_left = DIFF_BUDGET;
+			int round;
+
+			for (round = 0; round < MAX_ROUNDS && match_scored(c, d, &diff_left); round++)
+				;
 		} else {
 			match_keys(c, d, KEY_BODY, false);
+			match_keys(c, d, KEY_TITLE, false);
 			guard = true;
 		}
 	}

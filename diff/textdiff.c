@@ -68,7 +68,9 @@ static uint64_t S_mix(uint64_t h)
 static inline __attribute__((always_inline)) uint64_t
 S_hash(const unsigned char *p, size_t len)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	/* The length spread over all bits: XORed in low, it cancelled the
+	 * first byte of a short tail ("7" and "47" had one hash). */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (len * 0xc2b2ae3d27d4eb4fULL), w;
 
 	for (; len >= 8; p += 8, len -= 8) {
 		memcpy(&w, p, 8);

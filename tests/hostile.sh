@@ -407,6 +407,19 @@ awk 'BEGIN {
 	}
 }'
 printf 'key j m j m c M\nkey j j 2\nkey j 2\nkey j 2\ndump\n' >keys.script
+awk 'BEGIN {
+	srand(10)
+	for (i = 1; i <= 1999; i++)
+		for (v = 0; v < 3; v++) {
+			f = v == 0 ? "same.md" : v == 1 ? "same-ours.md" : "same-theirs.md"
+			if (i == 1) { print "---" >f; print "name: same-titles" >f; print "description: x" >f; print "---" >f }
+			if (v == 0 || (v == 1 && i % 3 != 0) || (v == 2 && i % 5 != 0)) {
+				body = ""
+				for (w = 0; w < 70; w++) body = body sprintf("w%d ", int(rand() * 30))
+			}
+			printf "## S\n\n%s\n\n", body >f
+		}
+}'
 if [ -n "$run_timeout" ] && [ -z "$valgrind" ]; then
 	saved_timeout=$run_timeout
 	run_timeout='timeout 10'
@@ -417,6 +430,10 @@ case_ keys-plan-file 0 '' -- plan -o keys.plan keys.md keys-ours.md
 case_ keys-apply 0 '^k100000: value 100000$' raw -- apply -o - keys.plan
 case_ keys-diff 1 'k1000: ' -- diff keys.md keys-ours.md
 case_ keys-merge-view 0 'row 5/100004' -- --script keys.script --size 90x24 keys.md keys-ours.md
+case_ same-titles-diff 1 '' -- diff same.md same-ours.md
+case_ same-titles-diff3 1 '' -- diff same.md same-ours.md same-theirs.md
+case_ same-titles-merge 1 '^<<<<<<< ' raw -- merge same.md same-ours.md same-theirs.md
+case_ same-titles-plan 0 '' -- plan -o same.plan same.md same-ours.md
 if [ -n "${saved_timeout:-}" ]; then
 	run_timeout=$saved_timeout
 fi

@@ -765,6 +765,69 @@ static void test_seed_all_five(void **state)
 	}
 }
 
+/* ------------------------------------------------------------ degrade */
+
+/* Words that differ are different words, however short: "7" and "47"
+ * once hashed alike, and an identical-looking section paired with the
+ * wrong one of two. */
+static void test_short_words_differ(void **state)
+{
+	fixture *f = *state;
+	const ad_align_row *row;
+
+	fx_add(f, "## S\n\nbase text of section 7, as it was\n\n"
+		  "## S\n\nbase text of section 47, as it was\n\n");
+	fx_add(f, "## S\n\nbase text of section 47, as it was\n\n");
+	fx_align(f, NULL);
+	row = ad_align_row_at(f->al, row_of(f->al, 1, 0));
+	assert_int_equal(row->cells[0], 1);
+	assert_true(row->similarity == 1.0);
+	row = ad_align_row_at(f->al, row_of(f->al, 0, 0));
+	assert_int_equal(row->cells[1], -1);
+}
+
+/* 1,999 sections all titled "## S" over the same 30 words, a third kept:
+ * too many pairs to score (the match degrades), yet each rewritten
+ * section stays in its place, between the kept ones, not paired with
+ * some section far away whose words happen to be closer. */
+static void test_same_titles_degrade_in_order(void **state)
+{
+	fixture *f = *state;
+	ad_buf a = AD_BUF_INIT, b = AD_BUF_INIT, body = AD_BUF_INIT;
+	uint32_t seed = 10;
+	int i, w, misplaced = 0;
+
+	for (i = 1; i <= 1999; i++) {
+		int v;
+
+		for (v = 0; v < 2; v++) {
+			if (v == 1 && i % 3 == 0) {
+				ad_buf_put(&b, ad_buf_cstr(&body), body.size);
+				continue;
+			}
+			ad_buf_clear(&body);
+			ad_buf_puts(&body, "## S\n\n");
+			for (w = 0; w < 70; w++) {
+				seed = seed * 1103515245u + 12345u;
+				ad_buf_printf(&body, "w%u ", (seed >> 16) % 30);
+			}
+			ad_buf_puts(&body, "\n\n");
+			ad_buf_put(v ? &b : &a, ad_buf_cstr(&body), body.size);
+		}
+	}
+	fx_add(f, ad_buf_cstr(&a));
+	fx_add(f, ad_buf_cstr(&b));
+	fx_align(f, NULL);
+	assert_int_equal(ad_doc_section_count(f->doc[0]), 1999);
+	assert_int_equal(ad_doc_section_count(f->doc[1]), 1999);
+	for (i = 0; i < 1999; i++)
+		misplaced += ad_align_row_at(f->al, row_of(f->al, 0, i))->cells[1] != i;
+	assert_int_equal(misplaced, 0);
+	ad_buf_free(&a);
+	ad_buf_free(&b);
+	ad_buf_free(&body);
+}
+
 /* ------------------------------------------------------------ timing */
 
 static double now_us(void)
@@ -859,6 +922,8 @@ int main(void)
 		T(test_seed_002_000),
 		T(test_seed_003_000),
 		T(test_seed_all_five),
+		T(test_short_words_differ),
+		T(test_same_titles_degrade_in_order),
 		T(test_speed),
 #undef T
 	};
