@@ -10,6 +10,7 @@
 #include "fmdiff.h"
 #include "frontmatter.h"
 #include "plan.h"
+#include "splice.h"
 #include "term.h"
 #include "util.h"
 
@@ -1734,83 +1735,6 @@ done:
 /* ---------------------------------------------------------------- applying */
 
 typedef struct {
-	ad_buf *out;
-	int last_doc;       /* where the last span came from, for adjacency */
-	size_t last_end;
-	bool body;          /* a body piece has been written */
-	const char *eol;    /* the line ending added where spans meet */
-} emitter;
-
-static bool S_ends_eol(const ad_buf *b)
-{
-	return b->size && (b->ptr[b->size - 1] == '\n' || b->ptr[b->size - 1] == '\r');
-}
-
-/* Whether the output ends with an empty line (or is empty). */
-static bool S_ends_blank(const ad_buf *b)
-{
-	size_t n = b->size;
-
-	if (n == 0)
-		return true;
-	if (b->ptr[n - 1] == '\n')
-		n -= (n >= 2 && b->ptr[n - 2] == '\r') ? 2 : 1;
-	else if (b->ptr[n - 1] == '\r')
-		n--;
-	else
-		return false;
-	return n == 0 || b->ptr[n - 1] == '\n' || b->ptr[n - 1] == '\r';
-}
-
-/* The first line ending in s, as the one to add; none found: no change. */
-static void S_pick_eol(emitter *em, const char *s, size_t len)
-{
-	const char *nl;
-
-	if (em->eol || !s || !len)
-		return;
-	nl = memchr(s, '\n', len);
-	{
-		const char *cr = memchr(s, '\r', nl ? (size_t)(nl - s) : len);
-
-		if (cr)
-			em->eol = cr + 1 < s + len && cr[1] == '\n' ? "\r\n" : "\r";
-		else if (nl)
-			em->eol = "\n";
-	}
-}
-
-/*
- * Appends [start, end) of s, which is variant doc's text (doc -1: text of
- * the plan's own).  Unless it continues exactly where the last span ended,
- * a line break is added when the output does not end with one, and before
- * a section heading in the body, a blank line.  Returns where the span's
- * own bytes start in the output.
- */
-static size_t S_put(emitter *em, int doc, const char *s, size_t start, size_t end, bool heading)
-{
-	bool adjacent = doc >= 0 && doc == em->last_doc && start == em->last_end;
-
-	if (end > start) {
-		S_pick_eol(em, em->out->ptr, em->out->size);
-		S_pick_eol(em, s + start, end - start);
-		if (em->out->size && !adjacent) {
-			const char *eol = em->eol ? em->eol : "\n";
-
-			if (!S_ends_eol(em->out))
-				ad_buf_puts(em->out, eol);
-			if (heading && em->body && !S_ends_blank(em->out))
-				ad_buf_puts(em->out, eol);
-		}
-	}
-	start = start < end ? start : end;
-	ad_buf_put(em->out, s + start, end - start);
-	em->last_doc = doc;
-	em->last_end = end;
-	return em->out->size - (end - start);
-}
-
-typedef struct {
 	int variant, section;
 } open_entry;
 
@@ -1823,7 +1747,8 @@ typedef struct {
 	int **row_of;        /* per variant, per section: its alignment row */
 	ad_plan_result *res;
 	size_t cpieces, cmissing, cunplanned;
-	emitter em;
+	ad_splice *sp;       /* the output, rendered at the end */
+	bool body;           /* a body piece has been added */
 	open_entry *stack;   /* sections whose children may follow */
 	size_t depth, cap;
 } applier;
@@ -1841,7 +1766,9 @@ static void S_add_missing(applier *a, bool field, size_t index, int line, ad_buf
 	m->message = ad_buf_detach(msg);
 }
 
-static void S_add_piece(applier *a, size_t item, int v, int s, bool edited, size_t start)
+/* A piece of the result; its start and end hold the number of its piece
+ * in the splice until the render (see S_pieces_out). */
+static void S_add_piece(applier *a, size_t item, int v, int s, bool edited, size_t piece_no)
 {
 	ad_plan_result *res = a->res;
 	ad_plan_piece *p;
@@ -1852,8 +1779,18 @@ static void S_add_piece(applier *a, size_t item, int v, int s, bool edited, size
 	p->variant = v;
 	p->section = s;
 	p->edited = edited;
-	p->start = start;
-	p->end = res->text.size;
+	p->start = p->end = piece_no;
+}
+
+static void S_pieces_out(applier *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->res->npieces; i++) {
+		ad_plan_piece *p = &a->res->pieces[i];
+
+		ad_splice_piece_out(a->sp, p->start, &p->start, &p->end);
+	}
 }
 
 /* Closes the top open section: writes its tail (a tag's closing line and
@@ -1863,8 +1800,8 @@ static void S_pop(applier *a)
 	open_entry e = a->stack[--a->depth];
 	const docindex *x = &a->xs[e.variant];
 
-	S_put(&a->em, e.variant, ad_doc_data(x->doc), x->inner_end[e.section],
-	      x->eff_end[e.section], false);
+	ad_splice_span(a->sp, e.variant, ad_doc_data(x->doc), x->inner_end[e.section],
+		       x->eff_end[e.section], 0);
 }
 
 /* Whether open section e contains section s of variant v: e is one of
@@ -2001,12 +1938,23 @@ static bool S_has_name(const char *const *names, size_t n, const char *name)
 	return false;
 }
 
+/* The number of doc among the variants, as the splice knows it. */
+static int S_input_of(const applier *a, const ad_doc *doc)
+{
+	size_t v;
+
+	for (v = 0; v < a->ndocs && a->docs[v] != doc; v++)
+		;
+	return (int)v;
+}
+
 /* A union or intersection: the names of the listed variants that have the
  * key (in first-seen order), written in the form of the first of them;
  * byte for byte as it is when the names are its own.  False when no listed
  * variant has the key. */
-static bool S_set_field(applier *a, ad_buf *out, const ad_plan_field *pf)
+static bool S_set_field(applier *a, const ad_plan_field *pf)
 {
+	ad_buf out = AD_BUF_INIT;
 	ad_arena arena = AD_ARENA_INIT;
 	const char **names = NULL, **first_names = NULL;
 	size_t n = 0, cap = 0, k, i, nfirst = 0;
@@ -2054,11 +2002,15 @@ static bool S_set_field(applier *a, ad_buf *out, const ad_plan_field *pf)
 
 		for (i = 0; same && i < n; i++)
 			same = !strcmp(names[i], first_names[i]);
-		if (same)
-			ad_buf_put(out, ad_doc_data(form_doc) + form->start, form->end - form->start);
-		else
-			S_write_names(out, form_doc, form, names, n);
+		if (same) {
+			ad_splice_span(a->sp, S_input_of(a, form_doc), ad_doc_data(form_doc),
+				       form->start, form->end, AD_SPLICE_LINES);
+		} else {
+			S_write_names(&out, form_doc, form, names, n);
+			ad_splice_bytes(a->sp, out.ptr ? out.ptr : "", out.size, AD_SPLICE_LINES);
+		}
 	}
+	ad_buf_free(&out);
 	free(names);
 	ad_arena_free(&arena);
 	return form != NULL;
@@ -2069,7 +2021,6 @@ static bool S_set_field(applier *a, ad_buf *out, const ad_plan_field *pf)
 static void S_frontmatter(applier *a)
 {
 	const ad_plan *plan = a->plan;
-	ad_buf *out = &a->res->text;
 	const ad_doc *base;
 	const ad_frontmatter *fm;
 	const char *d;
@@ -2088,13 +2039,12 @@ static void S_frontmatter(applier *a)
 		lead_end = fm->nfields ? fm->fields[0].start : fm->yaml_end;
 		if (lead_end < fm->yaml_start)
 			lead_end = fm->yaml_start;
-		S_put(&a->em, plan->frontmatter, d, fm->start, lead_end, false);
+		ad_splice_span(a->sp, plan->frontmatter, d, fm->start, lead_end, 0);
 	} else {
-		S_put(&a->em, -1, "---\n", 0, 4, false);
+		ad_splice_bytes(a->sp, "---\n", 4, 0);
 	}
 	for (i = 0; i < plan->nfields; i++) {
 		const ad_plan_field *pf = &plan->fields[i];
-		size_t before = out->size;
 		ad_buf msg = AD_BUF_INIT;
 		const ad_doc *src;
 		const ad_fm_field *f;
@@ -2104,7 +2054,8 @@ static void S_frontmatter(applier *a)
 			src = (size_t)pf->variant < a->ndocs ? a->docs[pf->variant] : NULL;
 			f = src ? S_field_nth(ad_doc_frontmatter(src), pf->key, pf->ordinal) : NULL;
 			if (f) {
-				ad_buf_put(out, ad_doc_data(src) + f->start, f->end - f->start);
+				ad_splice_span(a->sp, pf->variant, ad_doc_data(src), f->start, f->end,
+					       AD_SPLICE_LINES);
 				break;
 			}
 			ad_buf_puts(&msg, "field ");
@@ -2117,7 +2068,7 @@ static void S_frontmatter(applier *a)
 			break;
 		case AD_PLAN_FIELD_UNION:
 		case AD_PLAN_FIELD_INTERSECTION:
-			if (S_set_field(a, out, pf))
+			if (S_set_field(a, pf))
 				break;
 			ad_buf_puts(&msg, "field ");
 			S_quotes(&msg, pf->key);
@@ -2126,22 +2077,18 @@ static void S_frontmatter(applier *a)
 			S_add_missing(a, true, i, pf->line, &msg);
 			break;
 		case AD_PLAN_FIELD_TEXT:
-			ad_buf_put(out, pf->text ? pf->text : "", pf->text_len);
+			ad_splice_bytes(a->sp, pf->text ? pf->text : "", pf->text_len,
+					AD_SPLICE_LINES);
 			break;
 		}
-		if (out->size > before && !S_ends_eol(out))
-			ad_buf_puts(out, a->em.eol ? a->em.eol : "\n");
 		ad_buf_free(&msg);
 	}
 	if (fm) {
 		size_t end = fm->end > fm->yaml_end ? fm->end : fm->yaml_end;
 
-		ad_buf_put(out, d + fm->yaml_end, end - fm->yaml_end);
-		a->em.last_doc = plan->frontmatter;
-		a->em.last_end = end;
+		ad_splice_span(a->sp, plan->frontmatter, d, fm->yaml_end, end, 0);
 	} else {
-		ad_buf_puts(out, "---\n");
-		a->em.last_doc = -1;
+		ad_splice_bytes(a->sp, "---\n", 4, 0);
 	}
 }
 
@@ -2217,6 +2164,7 @@ static void S_body(applier *a, const int *found)
 		const docindex *x;
 		const ad_section *sec;
 		size_t os, oe;
+		unsigned flags;
 		int v, s;
 
 		if (i == plan->fm_at) {
@@ -2234,8 +2182,8 @@ static void S_body(applier *a, const int *found)
 			continue;
 		if (it->kind == AD_PLAN_TEXT) {
 			/* Written where it stands, inside whatever is open. */
-			start = S_put(&a->em, -1, it->text ? it->text : "", 0, it->text_len, false);
-			a->em.body = true;
+			start = ad_splice_bytes(a->sp, it->text ? it->text : "", it->text_len, 0);
+			a->body = true;
 			S_add_piece(a, i, -1, -1, true, start);
 			continue;
 		}
@@ -2245,17 +2193,14 @@ static void S_body(applier *a, const int *found)
 		sec = &ad_doc_sections(x->doc)[s];
 		S_close_to_parent(a, v, s);
 		S_own_span(x, s, &os, &oe);
-		if (it->kind == AD_PLAN_EDIT) {
-			start = S_put(&a->em, -1, it->text ? it->text : "", 0, it->text_len,
-				      sec->kind != AD_SECTION_PREAMBLE);
+		flags = a->body && sec->kind != AD_SECTION_PREAMBLE ? AD_SPLICE_SECTION : 0;
+		if (it->kind == AD_PLAN_EDIT)
 			/* What follows in the variant continues the edited text. */
-			a->em.last_doc = v;
-			a->em.last_end = oe;
-		} else {
-			start = S_put(&a->em, v, ad_doc_data(x->doc), os, oe,
-				      sec->kind != AD_SECTION_PREAMBLE);
-		}
-		a->em.body = true;
+			start = ad_splice_replace(a->sp, v, oe, it->text ? it->text : "",
+						  it->text_len, flags);
+		else
+			start = ad_splice_span(a->sp, v, ad_doc_data(x->doc), os, oe, flags);
+		a->body = true;
 		S_add_piece(a, i, v, s, it->kind == AD_PLAN_EDIT, start);
 		if (sec->first_child >= 0) {
 			ad_xgrow((void **)&a->stack, &a->cap, a->depth + 1, sizeof(*a->stack));
@@ -2332,8 +2277,7 @@ int ad_plan_apply(ad_plan_result **out, const ad_plan *plan, const ad_doc *const
 	a.ndocs = ndocs;
 	a.res = ad_xcalloc(1, sizeof(*a.res));
 	a.res->changed = ad_xcalloc(ndocs, sizeof(bool));
-	a.em.out = &a.res->text;
-	a.em.last_doc = -1;
+	ad_splice_new(&a.sp);
 	a.xs = ad_xcalloc(ndocs, sizeof(*a.xs));
 	for (v = 0; v < ndocs; v++) {
 		const char *now = blobs ? blobs[v] : NULL, *then = plan->variants[v].blob;
@@ -2350,7 +2294,8 @@ int ad_plan_apply(ad_plan_result **out, const ad_plan *plan, const ad_doc *const
 	found = ad_xcalloc(plan->nitems ? plan->nitems : 1, sizeof(int));
 	S_find_all(&a, found);
 	S_body(&a, found);
-	ad_buf_cstr(&a.res->text);
+	ad_splice_render(&a.res->text, a.sp);
+	S_pieces_out(&a);
 	S_unplanned(&a, al, found);
 
 	*out = a.res;
@@ -2362,6 +2307,7 @@ int ad_plan_apply(ad_plan_result **out, const ad_plan *plan, const ad_doc *const
 	free(a.row_of);
 	free(a.stack);
 	free(found);
+	ad_splice_free(a.sp);
 	ad_align_free(al);
 	return 0;
 }
